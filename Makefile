@@ -1,0 +1,41 @@
+# Two commands do everything: `make serve` and `make test`. Both create .venv on first use and
+# reinstall only when requirements.lock or pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: serve test build lint lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; run make PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+# Live reload watches docs/ (MkDocs' default) and images/, tinyloop/ and hooks/ (mkdocs.yml `watch:`).
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Lint and types first (fast, and they name file:line), then every test: the blocks under both
+# loops, the strict site build, the scan for other hosts and the browser test.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check tinyloop tests hooks
+	$(BIN)/ruff format --check tinyloop tests hooks
+	$(BIN)/mypy
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir build/site
+
+# Re-pin every package from requirements.in for Python 3.10 to 3.13 (needs uv on PATH).
+lock:
+	uv pip compile requirements.in --universal --python-version 3.10 --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) build site .pytest_cache .mypy_cache .ruff_cache
