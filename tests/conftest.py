@@ -1,0 +1,65 @@
+"""Test-run settings, and the summary of the site's blocks at the end of ``make test``."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+# The harness's helpers (docblocks, run_block) sit beside the tests.
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "block" in callspec.params:
+        block = callspec.params["block"]
+        item.user_properties += [
+            ("block_where", block.where),
+            ("block_loop", callspec.params["loop"]),
+        ]
+
+
+class BlockSummary:
+    """Counts block results as reports arrive (on the xdist controller too)."""
+
+    def __init__(self) -> None:
+        self.passed: Counter[str] = Counter()
+        self.failed: Counter[str] = Counter()
+        self.skipped: list[tuple[str, str, str]] = []
+        self.blocks: set[str] = set()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "block_loop" not in props:
+            return
+        where, loop = props["block_where"], props["block_loop"]
+        self.blocks.add(where)
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            self.skipped.append((where, loop, str(reason).removeprefix("Skipped: ")))
+        elif report.failed:
+            self.failed[loop] += 1
+        elif report.when == "call":
+            self.passed[loop] += 1
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if not self.blocks:
+            return
+        write = terminalreporter.write_line
+        terminalreporter.section("the site's Python blocks")
+        write(f"{len(self.blocks)} blocks")
+        for loop in ("asyncio", "tinyloop"):
+            write(f"  ran and printed what the page shows under {loop}: {self.passed[loop]}")
+            if self.failed[loop]:
+                write(f"  failed under {loop}: {self.failed[loop]}")
+        only = [s for s in self.skipped if s[2].startswith("asyncio only")]
+        write(f"  asyncio-only (not run on tinyloop): {len(only)}")
+        for where, loop, reason in sorted(self.skipped):
+            write(f"    {where} [{loop}] {reason}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(BlockSummary(), "block-summary")

@@ -1,0 +1,175 @@
+"""Future: a box for a result that someone sets later, and the callbacks waiting for it.
+
+CPython: ``Lib/asyncio/futures.py`` (the pure-Python ``Future``; CPython normally uses the C
+version from ``Modules/_asynciomodule.c``, which behaves the same). Nothing "executes" a future:
+it is pending until ``set_result``, ``set_exception`` or ``cancel`` is called, and then hands each
+done-callback to ``loop.call_soon``, in the order the callbacks were added.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Generator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from tinyloop.exceptions import CancelledError, InvalidStateError
+from tinyloop.running import get_event_loop
+
+if TYPE_CHECKING:
+    from tinyloop.loop import EventLoop
+
+T = TypeVar("T")
+
+_PENDING = "PENDING"
+_CANCELLED = "CANCELLED"
+_FINISHED = "FINISHED"
+
+DoneCallback = Callable[["Future[Any]"], object]
+
+
+class Future(Generic[T]):
+    """The result of an operation that has not finished yet."""
+
+    # A task awaiting this future yields it up the coroutine chain; the flag tells the task
+    # that the yield came from ``__await__`` (and not from a stray bare ``yield``).
+    _asyncio_future_blocking = False
+    # True while an exception is set that nobody has looked at; see __del__.
+    _log_traceback = False
+
+    def __init__(self, *, loop: EventLoop | None = None) -> None:
+        self._loop = loop if loop is not None else get_event_loop()
+        self._state = _PENDING
+        self._result: T | None = None
+        self._exception: BaseException | None = None
+        self._exception_tb: TracebackType | None = None
+        self._callbacks: list[tuple[DoneCallback, contextvars.Context]] = []
+        self._cancel_message: Any = None
+        self._cancelled_exc: CancelledError | None = None
+
+    def __repr__(self) -> str:
+        info = [self._state.lower()]
+        if self._state == _FINISHED:
+            if self._exception is not None:
+                info.append(f"exception={self._exception!r}")
+            else:
+                info.append(f"result={self._result!r}")
+        return f"<{type(self).__name__} {' '.join(info)}>"
+
+    def __del__(self) -> None:
+        if self._log_traceback:
+            self._loop.call_exception_handler(
+                {
+                    "message": f"{type(self).__name__} exception was never retrieved",
+                    "exception": self._exception,
+                    "future": self,
+                }
+            )
+
+    def get_loop(self) -> EventLoop:
+        return self._loop
+
+    def done(self) -> bool:
+        return self._state != _PENDING
+
+    def cancelled(self) -> bool:
+        return self._state == _CANCELLED
+
+    def result(self) -> T:
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError("Result is not ready.")
+        self._log_traceback = False
+        if self._exception is not None:
+            raise self._exception.with_traceback(self._exception_tb)
+        return self._result  # type: ignore[return-value]
+
+    def exception(self) -> BaseException | None:
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError("Exception is not set.")
+        self._log_traceback = False
+        return self._exception
+
+    def add_done_callback(
+        self, fn: DoneCallback, *, context: contextvars.Context | None = None
+    ) -> None:
+        if not callable(fn):
+            raise TypeError(f"a callable object was expected by add_done_callback(), got {fn!r}")
+        if context is None:
+            context = contextvars.copy_context()
+        if self._state != _PENDING:
+            self._loop.call_soon(fn, self, context=context)
+        else:
+            self._callbacks.append((fn, context))
+
+    def remove_done_callback(self, fn: DoneCallback) -> int:
+        kept = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
+        removed = len(self._callbacks) - len(kept)
+        self._callbacks[:] = kept
+        return removed
+
+    def set_result(self, result: T) -> None:
+        if self._state != _PENDING:
+            raise InvalidStateError(f"{self._state}: {self!r}")
+        self._result = result
+        self._state = _FINISHED
+        self._schedule_callbacks()
+
+    def set_exception(self, exception: BaseException | type[BaseException]) -> None:
+        if self._state != _PENDING:
+            raise InvalidStateError(f"{self._state}: {self!r}")
+        if isinstance(exception, type):
+            exception = exception()
+        if type(exception) is StopIteration:
+            raise TypeError(
+                "StopIteration interacts badly with generators and cannot be raised into a Future"
+            )
+        self._exception = exception
+        self._exception_tb = exception.__traceback__
+        self._state = _FINISHED
+        self._schedule_callbacks()
+        self._log_traceback = True
+
+    def cancel(self, msg: Any = None) -> bool:
+        self._log_traceback = False
+        if self._state != _PENDING:
+            return False
+        self._state = _CANCELLED
+        self._cancel_message = msg
+        self._schedule_callbacks()
+        return True
+
+    def _schedule_callbacks(self) -> None:
+        # Callbacks never run inside set_result(): they go to the ready queue, so whoever
+        # completes a future finishes its own step first.
+        callbacks, self._callbacks = self._callbacks, []
+        for fn, ctx in callbacks:
+            self._loop.call_soon(fn, self, context=ctx)
+
+    def _make_cancelled_error(self) -> CancelledError:
+        # A task that caught its own CancelledError keeps it, so the traceback of the await
+        # where the cancellation landed survives.
+        if self._cancelled_exc is not None:
+            exc, self._cancelled_exc = self._cancelled_exc, None
+            return exc
+        if self._cancel_message is None:
+            return CancelledError()
+        return CancelledError(self._cancel_message)
+
+    def __await__(self) -> Generator[Future[T], None, T]:
+        if not self.done():
+            self._asyncio_future_blocking = True
+            yield self  # up the coroutine chain to the task, which waits for us
+        if not self.done():
+            raise RuntimeError("await wasn't used with future")
+        return self.result()
+
+    __iter__ = __await__
+
+
+def isfuture(obj: object) -> bool:
+    """True for any future-like object (duck-typed, like asyncio's)."""
+    return getattr(type(obj), "_asyncio_future_blocking", None) is not None

@@ -1,0 +1,366 @@
+"""The event loop: a FIFO queue of ready callbacks, a heap of timers, and one selector.
+
+CPython: ``Lib/asyncio/base_events.py`` (``BaseEventLoop``: ``call_soon``, ``call_at``,
+``run_forever``, ``_run_once``, ``run_until_complete``). Everything the loop ever does is run a
+callback: a task's next step, a future's done-callback, a timer. ``run_once`` is one turn of the
+loop, in four phases:
+
+1. drop cancelled timers (all of them, or those at the top of the heap);
+2. wait in the selector, at most until the earliest timer (not at all if something is ready);
+3. move the due timers to the back of the ready queue;
+4. run the callbacks that were ready when this phase began, and no others: a callback scheduled
+   now waits for the next turn, so a task that keeps rescheduling itself cannot starve I/O.
+
+The waiting in phase 2 is how ``sleep`` sleeps: no thread, no process, just the selector's
+timeout. The selector's I/O side (readers, writers, sockets) is in ``selector_io``.
+"""
+
+from __future__ import annotations
+
+import collections
+import heapq
+import logging
+import math
+import selectors
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from tinyloop import running
+from tinyloop.futures import Future
+from tinyloop.handles import Handle, TimerHandle
+from tinyloop.tasks import Task, ensure_future, gather, iscoroutine
+
+T = TypeVar("T")
+ExceptionHandler = Callable[["EventLoop", dict[str, Any]], object]
+
+logger = logging.getLogger("asyncio")  # the name readers configure for asyncio's reports
+
+# The numbers CPython uses (base_events.py): compact the heap when over half of its timers
+# (and more than 100) are cancelled; never ask the selector to wait more than a day.
+_MIN_SCHEDULED_TIMER_HANDLES = 100
+_MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
+MAXIMUM_SELECT_TIMEOUT = 24 * 3600
+
+
+class EventLoop:
+    """Runs callbacks, timers and I/O callbacks in one thread."""
+
+    def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
+        self._ready: collections.deque[Handle] = collections.deque()
+        self._scheduled: list[TimerHandle] = []  # a heap, earliest deadline first
+        self._timer_cancelled_count = 0  # cancelled handles still in the heap
+        self._selector = selector if selector is not None else selectors.DefaultSelector()
+        self._stopping = False
+        self._closed = False
+        self._thread_id: int | None = None  # set while run_forever runs
+        self._exception_handler: ExceptionHandler | None = None
+        self._debug = False
+        # Timers due within one clock tick count as due: the clock cannot tell them apart.
+        self._clock_resolution = time.get_clock_info("monotonic").resolution
+        self._default_executor: ThreadPoolExecutor | None = None
+        self._asyncgens: set[Any] = set()
+        self._asyncgens_shutdown_called = False
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running() else "closed" if self._closed else "idle"
+        return f"<{type(self).__name__} {state} debug={self._debug}>"
+
+    def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
+        if not self._closed:
+            _warn(f"unclosed event loop {self!r}", ResourceWarning, source=self)
+
+    # -- time and scheduling -------------------------------------------------------------
+
+    def time(self) -> float:
+        """The loop's clock: monotonic seconds, unrelated to the wall clock."""
+        return time.monotonic()
+
+    def call_soon(self, callback: Callable[..., object], *args: Any, context: Any = None) -> Handle:
+        """Run ``callback(*args)`` in a later turn, after everything already ready (FIFO)."""
+        self._check_closed()
+        _check_callable(callback, "call_soon")
+        handle = Handle(callback, args, self, context)
+        self._ready.append(handle)
+        return handle
+
+    def call_later(
+        self, delay: float, callback: Callable[..., object], *args: Any, context: Any = None
+    ) -> TimerHandle:
+        """Run ``callback(*args)`` no earlier than ``delay`` seconds from now."""
+        if delay is None:
+            raise TypeError("delay must not be None")
+        return self.call_at(self.time() + delay, callback, *args, context=context)
+
+    def call_at(
+        self, when: float, callback: Callable[..., object], *args: Any, context: Any = None
+    ) -> TimerHandle:
+        """Run ``callback(*args)`` once ``loop.time()`` has reached ``when``."""
+        if when is None:
+            raise TypeError("when cannot be None")
+        if math.isnan(when):
+            raise ValueError("Invalid delay: NaN (not a number)")
+        self._check_closed()
+        _check_callable(callback, "call_at")
+        timer = TimerHandle(when, callback, args, self, context)
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
+
+    def _timer_handle_cancelled(self, handle: TimerHandle) -> None:
+        # Removing from the middle of a heap is O(n); leave the handle there and count it.
+        if handle._scheduled:
+            self._timer_cancelled_count += 1
+
+    # -- futures and tasks ---------------------------------------------------------------
+
+    def create_future(self) -> Future[Any]:
+        return Future(loop=self)
+
+    def create_task(
+        self, coro: Coroutine[Any, Any, T], *, name: object = None, context: Any = None
+    ) -> Task[T]:
+        self._check_closed()
+        return Task(coro, loop=self, name=name, context=context)
+
+    # -- running -------------------------------------------------------------------------
+
+    def run_forever(self) -> None:
+        """Run turns of the loop until ``stop()`` is called."""
+        self._check_closed()
+        self._check_not_running()
+        old_hooks = sys.get_asyncgen_hooks()
+        self._thread_id = threading.get_ident()
+        sys.set_asyncgen_hooks(firstiter=self._asyncgen_firstiter, finalizer=self._asyncgen_end)
+        running._set_running_loop(self)
+        try:
+            while True:
+                self._run_once()
+                if self._stopping:
+                    break
+        finally:
+            self._stopping = False
+            self._thread_id = None
+            running._set_running_loop(None)
+            sys.set_asyncgen_hooks(*old_hooks)
+
+    def run_until_complete(self, future: Awaitable[T]) -> T:
+        """Run until ``future`` (or the task wrapping a coroutine) is done; return its result."""
+        self._check_closed()
+        self._check_not_running()
+        new_task = iscoroutine(future)
+        fut = ensure_future(future, loop=self)
+        if new_task:
+            # If it does not finish, the caller hears of it below; no "destroyed" report too.
+            fut._log_destroy_pending = False  # type: ignore[attr-defined]
+        fut.add_done_callback(_stop_loop_when_done)
+        try:
+            self.run_forever()
+        except BaseException:
+            if new_task and fut.done() and not fut.cancelled():
+                fut.exception()  # the caller has no other way to see it: mark it retrieved
+            raise
+        finally:
+            fut.remove_done_callback(_stop_loop_when_done)
+        if not fut.done():
+            raise RuntimeError("Event loop stopped before Future completed.")
+        return fut.result()
+
+    def stop(self) -> None:
+        """Stop after the current turn (one more turn if called while the loop is not running)."""
+        self._stopping = True
+
+    def is_running(self) -> bool:
+        return self._thread_id is not None
+
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Drop every pending callback and release the selector and the executor."""
+        if self.is_running():
+            raise RuntimeError("Cannot close a running event loop")
+        if self._closed:
+            return
+        self._closed = True
+        self._ready.clear()
+        self._scheduled.clear()
+        self._timer_cancelled_count = 0
+        executor, self._default_executor = self._default_executor, None
+        if executor is not None:
+            executor.shutdown(wait=False)
+        self._selector.close()
+
+    def _check_closed(self) -> None:
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+
+    def _check_not_running(self) -> None:
+        if self.is_running():
+            raise RuntimeError("This event loop is already running")
+        if running._get_running_loop() is not None:
+            raise RuntimeError("Cannot run the event loop while another loop is running")
+
+    # -- one turn ------------------------------------------------------------------------
+
+    def _run_once(self) -> None:
+        """One turn of the loop: the four phases of the module docstring."""
+        self._drop_cancelled_timers()
+        events = self._selector.select(self._select_timeout())
+        self._process_events(events)
+        self._move_due_timers_to_ready()
+        # Only what is ready now: callbacks added while these run wait for the next turn.
+        for _ in range(len(self._ready)):
+            handle = self._ready.popleft()
+            if not handle._cancelled:
+                handle._run()
+
+    def _drop_cancelled_timers(self) -> None:
+        scheduled = len(self._scheduled)
+        if (
+            scheduled > _MIN_SCHEDULED_TIMER_HANDLES
+            and self._timer_cancelled_count / scheduled > _MIN_CANCELLED_TIMER_HANDLES_FRACTION
+        ):
+            # Mostly dead weight: rebuild the heap from the live timers in one pass.
+            live = [timer for timer in self._scheduled if not timer._cancelled]
+            for timer in self._scheduled:
+                timer._scheduled = not timer._cancelled
+            heapq.heapify(live)
+            self._scheduled = live
+            self._timer_cancelled_count = 0
+        else:
+            # Cheap case: only the top matters for the timeout, so clear cancelled ones there.
+            while self._scheduled and self._scheduled[0]._cancelled:
+                self._timer_cancelled_count -= 1
+                heapq.heappop(self._scheduled)._scheduled = False
+
+    def _select_timeout(self) -> float | None:
+        if self._ready or self._stopping:
+            return 0  # work is waiting: only look at I/O, do not block
+        if self._scheduled:
+            wait = self._scheduled[0]._when - self.time()
+            return min(max(0.0, wait), MAXIMUM_SELECT_TIMEOUT)
+        return None  # nothing ready, no timer: block until I/O (or a threadsafe wake-up)
+
+    def _process_events(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
+        """Turn I/O readiness into ready callbacks; ``selector_io`` fills this in."""
+
+    def _move_due_timers_to_ready(self) -> None:
+        end_time = self.time() + self._clock_resolution
+        while self._scheduled and self._scheduled[0]._when < end_time:
+            timer = heapq.heappop(self._scheduled)
+            timer._scheduled = False
+            self._ready.append(timer)
+
+    # -- errors --------------------------------------------------------------------------
+
+    def get_exception_handler(self) -> ExceptionHandler | None:
+        return self._exception_handler
+
+    def set_exception_handler(self, handler: ExceptionHandler | None) -> None:
+        if handler is not None and not callable(handler):
+            raise TypeError(f"A callable object or None is expected, got {handler!r}")
+        self._exception_handler = handler
+
+    def default_exception_handler(self, context: dict[str, Any]) -> None:
+        """Log an error nobody handled: the message, then every other key of the context."""
+        message = context.get("message") or "Unhandled exception in event loop"
+        exception = context.get("exception")
+        exc_info: Any = False
+        if exception is not None:
+            exc_info = (type(exception), exception, exception.__traceback__)
+        others = sorted(key for key in context if key not in {"message", "exception"})
+        lines = [message, *(f"{key}: {context[key]!r}" for key in others)]
+        logger.error("\n".join(lines), exc_info=exc_info)
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        """Report an error that has no caller to raise to (a callback, a lost task)."""
+        handler = self._exception_handler
+        try:
+            if handler is None:
+                self.default_exception_handler(context)
+            else:
+                handler(self, context)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            # A broken handler must not take the loop down with it.
+            logger.error("Unhandled error in exception handler", exc_info=exc)
+
+    def get_debug(self) -> bool:
+        return self._debug
+
+    def set_debug(self, enabled: bool) -> None:
+        self._debug = enabled
+
+    # -- shutting down -------------------------------------------------------------------
+
+    def _asyncgen_firstiter(self, agen: Any) -> None:
+        self._asyncgens.add(agen)
+
+    def _asyncgen_end(self, agen: Any) -> None:
+        # Called by the garbage collector: finish the generator in a task on this loop.
+        self._asyncgens.discard(agen)
+        if not self.is_closed():
+            self.call_soon_threadsafe(self.create_task, agen.aclose())
+
+    def call_soon_threadsafe(
+        self, callback: Callable[..., object], *args: Any, context: Any = None
+    ) -> Handle:
+        """``call_soon`` from any thread; ``selector_io`` also wakes the selector up."""
+        return self.call_soon(callback, *args, context=context)
+
+    async def shutdown_asyncgens(self) -> None:
+        """Close every async generator still suspended (``asyncio.run`` calls this)."""
+        self._asyncgens_shutdown_called = True
+        agens, self._asyncgens = list(self._asyncgens), set()
+        results = await gather(*(agen.aclose() for agen in agens), return_exceptions=True)
+        for agen, result in zip(agens, results, strict=True):
+            if isinstance(result, Exception):
+                self.call_exception_handler(
+                    {
+                        "message": "an error occurred during closing of asynchronous generator "
+                        f"{agen!r}",
+                        "exception": result,
+                        "asyncgen": agen,
+                    }
+                )
+
+    async def shutdown_default_executor(self) -> None:
+        """Wait for the default executor's threads to finish (``asyncio.run`` calls this)."""
+        executor, self._default_executor = self._default_executor, None
+        if executor is None:
+            return
+        done = self.create_future()
+
+        def join() -> None:
+            executor.shutdown(wait=True)
+            self.call_soon_threadsafe(_set_result_if_pending, done)
+
+        thread = threading.Thread(target=join)
+        thread.start()
+        try:
+            await done
+        finally:
+            thread.join()
+
+
+def _set_result_if_pending(future: Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _stop_loop_when_done(future: Future[Any]) -> None:
+    # KeyboardInterrupt and SystemExit are already on their way out of run_forever.
+    if not future.cancelled() and isinstance(future.exception(), (SystemExit, KeyboardInterrupt)):
+        return
+    future.get_loop().stop()
+
+
+def _check_callable(callback: object, method: str) -> None:
+    if not callable(callback):
+        raise TypeError(f"a callable object was expected by {method}(), got {callback!r}")

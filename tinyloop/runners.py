@@ -1,0 +1,115 @@
+"""The runner: ``run(main())`` makes a loop, runs ``main`` in a task, and cleans up after it.
+
+CPython: ``Lib/asyncio/runners.py`` (``run``, ``Runner``; 3.10 has ``run`` alone, doing the same
+steps). Cleaning up is most of the work: cancel the tasks ``main`` left behind and wait for them,
+close suspended async generators, wait for the default executor's threads, close the loop.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import Any, TypeVar
+
+from tinyloop import running
+from tinyloop.loop import EventLoop
+from tinyloop.selector_io import SelectorEventLoop
+from tinyloop.tasks import all_tasks, gather, iscoroutine
+
+T = TypeVar("T")
+
+
+def new_event_loop() -> EventLoop:
+    return SelectorEventLoop()
+
+
+class Runner:
+    """A loop that runs one coroutine after another, closed by ``close()`` or ``with``."""
+
+    def __init__(
+        self, *, debug: bool | None = None, loop_factory: Callable[[], EventLoop] | None = None
+    ) -> None:
+        self._debug = debug
+        self._loop_factory = loop_factory or new_event_loop
+        self._loop: EventLoop | None = None
+        self._closed = False
+        self._context = contextvars.copy_context()
+
+    def __enter__(self) -> Runner:
+        self.get_loop()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def get_loop(self) -> EventLoop:
+        if self._closed:
+            raise RuntimeError("Runner is closed")
+        if self._loop is None:
+            self._loop = self._loop_factory()
+            if self._debug is not None:
+                self._loop.set_debug(self._debug)
+        return self._loop
+
+    def run(self, coro: Coroutine[Any, Any, T], *, context: contextvars.Context | None = None) -> T:
+        """Run ``coro`` in a task until it is done; return its result or raise its exception."""
+        if not iscoroutine(coro):
+            raise ValueError(f"a coroutine was expected, got {coro!r}")
+        if running._get_running_loop() is not None:
+            raise RuntimeError("Runner.run() cannot be called from a running event loop")
+        loop = self.get_loop()
+        task = loop.create_task(coro, context=context if context is not None else self._context)
+        return loop.run_until_complete(task)
+
+    def close(self) -> None:
+        """Cancel what is left, close async generators and the executor, close the loop."""
+        loop = self._loop
+        if self._closed or loop is None:
+            self._closed = True
+            return
+        try:
+            _cancel_all_tasks(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            loop.close()
+            self._loop = None
+            self._closed = True
+
+
+def run(
+    main: Coroutine[Any, Any, T],
+    *,
+    debug: bool | None = None,
+    loop_factory: Callable[[], EventLoop] | None = None,
+) -> T:
+    """Run ``main`` on a new loop and close the loop; the program's entry point."""
+    if running._get_running_loop() is not None:
+        raise RuntimeError("asyncio.run() cannot be called from a running event loop")
+    with Runner(debug=debug, loop_factory=loop_factory) as runner:
+        return runner.run(main)
+
+
+def _cancel_all_tasks(loop: EventLoop) -> None:
+    leftover = all_tasks(loop)
+    if not leftover:
+        return
+    for task in leftover:
+        task.cancel()
+    # Cancelling only asks; the tasks must run to see their CancelledError and clean up.
+    loop.run_until_complete(gather(*leftover, return_exceptions=True))
+    for task in leftover:
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {
+                    "message": "unhandled exception during asyncio.run() shutdown",
+                    "exception": task.exception(),
+                    "task": task,
+                }
+            )

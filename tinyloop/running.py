@@ -1,0 +1,48 @@
+"""Which loop is running in this thread.
+
+CPython: ``Lib/asyncio/events.py`` (``get_running_loop``, ``_set_running_loop``,
+``get_event_loop``). One loop at most runs in a thread at a time; coroutines find it here
+instead of having it passed around.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tinyloop.loop import EventLoop
+
+
+class _RunningLoop(threading.local):
+    loop: EventLoop | None = None
+
+
+_running = _RunningLoop()
+
+
+def _get_running_loop() -> EventLoop | None:
+    return _running.loop
+
+
+def _set_running_loop(loop: EventLoop | None) -> None:
+    _running.loop = loop
+
+
+def get_running_loop() -> EventLoop:
+    """Return the loop running in this thread; RuntimeError if there is none."""
+    loop = _running.loop
+    if loop is None:
+        raise RuntimeError("no running event loop")
+    return loop
+
+
+def get_event_loop() -> EventLoop:
+    """The running loop. Unlike asyncio, tinyloop never creates a loop here implicitly."""
+    loop = _running.loop
+    if loop is None:
+        raise RuntimeError(
+            "There is no current event loop in this thread: tinyloop has no implicit loops; "
+            "use tinyloop.run() or call this from a coroutine"
+        )
+    return loop

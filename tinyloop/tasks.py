@@ -1,0 +1,337 @@
+"""Task: drives one coroutine, one step at a time, on the loop.
+
+CPython: ``Lib/asyncio/tasks.py`` (``Task.__step``, ``Task.__wakeup``, ``sleep``, ``gather``),
+normally replaced by the C version in ``Modules/_asynciomodule.c``. A step is one
+``coro.send(None)`` (or ``coro.throw(exc)``): the coroutine runs, through every nested ``await``
+of coroutines, until something at the bottom of the chain yields a pending future. The task then
+registers ``__wakeup`` as that future's done-callback and returns to the loop.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import itertools
+import math
+import types
+import weakref
+from collections.abc import Awaitable, Coroutine, Generator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tinyloop.exceptions import CancelledError
+from tinyloop.futures import Future, isfuture
+from tinyloop.running import get_running_loop
+
+if TYPE_CHECKING:
+    from tinyloop.loop import EventLoop
+
+T = TypeVar("T")
+
+_task_names = itertools.count(1)
+# Every task not yet collected; the loop itself keeps no strong reference to a waiting task.
+_all_tasks: weakref.WeakSet[Task[Any]] = weakref.WeakSet()
+_current_tasks: dict[EventLoop, Task[Any]] = {}
+
+
+class Task(Future[T]):
+    """A future that runs a coroutine; its result is the coroutine's return value."""
+
+    _log_destroy_pending = False  # set once the first step is scheduled; see __del__
+
+    def __init__(
+        self,
+        coro: Coroutine[Any, Any, T],
+        *,
+        loop: EventLoop | None = None,
+        name: object = None,
+        context: contextvars.Context | None = None,
+    ) -> None:
+        super().__init__(loop=loop)
+        if not iscoroutine(coro):
+            self._log_destroy_pending = False
+            raise TypeError(f"a coroutine was expected, got {coro!r}")
+        self._coro = coro
+        self._name = f"Task-{next(_task_names)}" if name is None else str(name)
+        self._context = context if context is not None else contextvars.copy_context()
+        self._fut_waiter: Future[Any] | None = None  # the future this task is suspended on
+        self._must_cancel = False  # cancel() arrived while no future was awaited
+        self._num_cancels_requested = 0
+        self._log_destroy_pending = True
+        # The first step is an ordinary callback: creating a task runs none of its code.
+        self._loop.call_soon(self.__step, context=self._context)
+        _all_tasks.add(self)
+
+    def __repr__(self) -> str:
+        info = [self._state.lower(), f"name={self._name!r}", f"coro=<{_coro_repr(self._coro)}>"]
+        if self.done() and not self.cancelled():
+            if self._exception is not None:
+                info.insert(2, f"exception={self._exception!r}")
+            else:
+                info.insert(2, f"result={self._result!r}")
+        return f"<Task {' '.join(info)}>"
+
+    def __del__(self) -> None:
+        if not self.done() and self._log_destroy_pending:
+            self._loop.call_exception_handler(
+                {"message": "Task was destroyed but it is pending!", "task": self}
+            )
+        super().__del__()
+
+    def get_coro(self) -> Coroutine[Any, Any, T]:
+        return self._coro
+
+    def get_context(self) -> contextvars.Context:
+        return self._context
+
+    def get_name(self) -> str:
+        return self._name
+
+    def set_name(self, value: object) -> None:
+        self._name = str(value)
+
+    def set_result(self, result: T) -> None:
+        raise RuntimeError("Task does not support set_result operation")
+
+    def set_exception(self, exception: BaseException | type[BaseException]) -> None:
+        raise RuntimeError("Task does not support set_exception operation")
+
+    def cancel(self, msg: Any = None) -> bool:
+        self._log_traceback = False
+        if self.done():
+            return False
+        self._num_cancels_requested += 1
+        # Cancelling the awaited future wakes this task with CancelledError at its await.
+        if self._fut_waiter is not None and self._fut_waiter.cancel(msg=msg):
+            return True
+        # No future to cancel (the task is about to run): throw it in at the next step.
+        self._must_cancel = True
+        self._cancel_message = msg
+        return True
+
+    def cancelling(self) -> int:
+        return self._num_cancels_requested
+
+    def uncancel(self) -> int:
+        if self._num_cancels_requested > 0:
+            self._num_cancels_requested -= 1
+        return self._num_cancels_requested
+
+    def __step(self, exc: BaseException | None = None) -> None:
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _current_tasks[self._loop] = self
+        try:
+            result = self._coro.send(None) if exc is None else self._coro.throw(exc)
+        except StopIteration as stop:
+            if self._must_cancel:  # cancelled during its last step: cancellation wins
+                self._must_cancel = False
+                super().cancel(msg=self._cancel_message)
+            else:
+                super().set_result(stop.value)
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+        except (KeyboardInterrupt, SystemExit) as fatal:
+            super().set_exception(fatal)
+            raise
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            self.__suspend_on(result)
+        finally:
+            del _current_tasks[self._loop]
+
+    def __suspend_on(self, result: object) -> None:
+        """Decide what the object the coroutine yielded means, and arrange the next step."""
+        if isfuture(result):
+            assert isinstance(result, Future)
+            self.__wait_for(result)
+        elif result is None:
+            # A bare yield (``sleep(0)``): give every other ready callback a turn first.
+            self._loop.call_soon(self.__step, context=self._context)
+        else:
+            self.__fail_next_step(RuntimeError(f"Task got bad yield: {result!r}"))
+
+    def __wait_for(self, future: Future[Any]) -> None:
+        if future.get_loop() is not self._loop:
+            problem = f"Task {self!r} got Future {future!r} attached to a different loop"
+            self.__fail_next_step(RuntimeError(problem))
+        elif not future._asyncio_future_blocking:
+            problem = f"yield was used instead of yield from in task {self!r} with {future!r}"
+            self.__fail_next_step(RuntimeError(problem))
+        elif future is self:
+            self.__fail_next_step(RuntimeError(f"Task cannot await on itself: {self!r}"))
+        else:
+            future._asyncio_future_blocking = False
+            future.add_done_callback(self.__wakeup, context=self._context)
+            self._fut_waiter = future
+            if self._must_cancel and future.cancel(msg=self._cancel_message):
+                self._must_cancel = False
+
+    def __fail_next_step(self, exc: BaseException) -> None:
+        self._loop.call_soon(self.__step, exc, context=self._context)
+
+    def __wakeup(self, future: Future[Any]) -> None:
+        # The awaited future is done; its outcome reaches the coroutine at its await, through
+        # Future.__await__ returning future.result() (or raising).
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+
+
+def _coro_repr(coro: Coroutine[Any, Any, Any]) -> str:
+    name = getattr(coro, "__qualname__", type(coro).__name__)
+    frame = getattr(coro, "cr_frame", None)
+    if frame is None:
+        return f"{name}() done"
+    return f"{name}() running at {frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def iscoroutine(obj: object) -> bool:
+    return isinstance(obj, Coroutine)
+
+
+def current_task(loop: EventLoop | None = None) -> Task[Any] | None:
+    return _current_tasks.get(loop if loop is not None else get_running_loop())
+
+
+def all_tasks(loop: EventLoop | None = None) -> set[Task[Any]]:
+    """The tasks of ``loop`` that are not done yet."""
+    loop = loop if loop is not None else get_running_loop()
+    return {t for t in list(_all_tasks) if t.get_loop() is loop and not t.done()}
+
+
+def create_task(
+    coro: Coroutine[Any, Any, T], *, name: object = None, context: contextvars.Context | None = None
+) -> Task[T]:
+    return get_running_loop().create_task(coro, name=name, context=context)
+
+
+def ensure_future(obj: Awaitable[T], *, loop: EventLoop | None = None) -> Future[T]:
+    """A future as is; a coroutine wrapped in a task; anything else awaitable, awaited by one."""
+    if isfuture(obj):
+        assert isinstance(obj, Future)
+        return obj
+    if loop is None:
+        loop = get_running_loop()
+    if iscoroutine(obj):
+        return loop.create_task(obj)  # type: ignore[arg-type]
+    if inspect.isawaitable(obj):
+        return loop.create_task(_wrap_awaitable(obj))
+    raise TypeError("An asyncio.Future, a coroutine or an awaitable is required")
+
+
+async def _wrap_awaitable(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+@types.coroutine
+def _yield_once() -> Generator[None, None, None]:
+    yield  # a bare yield: the task reschedules itself behind everything already ready
+
+
+async def sleep(delay: float, result: T | None = None) -> T | None:
+    """Suspend for at least ``delay`` seconds: a future, and a timer that completes it."""
+    if delay <= 0:
+        await _yield_once()
+        return result
+    if math.isnan(delay):
+        raise ValueError("Invalid delay: NaN (not a number)")
+    loop = get_running_loop()
+    future: Future[T | None] = loop.create_future()
+    timer = loop.call_later(delay, _set_result_unless_cancelled, future, result)
+    try:
+        return await future
+    finally:
+        timer.cancel()  # cancelled sleep: the timer must not outlive it
+
+
+def _set_result_unless_cancelled(future: Future[T], result: T) -> None:
+    if not future.cancelled():
+        future.set_result(result)
+
+
+class _GatheringFuture(Future[list[Any]]):
+    """The future ``gather`` returns; cancelling it cancels every child."""
+
+    def __init__(self, children: list[Future[Any]], *, loop: EventLoop) -> None:
+        super().__init__(loop=loop)
+        self._children = children
+        self._cancel_requested = False
+
+    def cancel(self, msg: Any = None) -> bool:
+        if self.done():
+            return False
+        cancelled_any = False
+        for child in self._children:
+            if child.cancel(msg=msg):
+                cancelled_any = True
+        if cancelled_any:
+            # The outer future is cancelled once the children report back (see gather).
+            self._cancel_requested = True
+        return cancelled_any
+
+
+def gather(*aws: Awaitable[Any], return_exceptions: bool = False) -> Future[list[Any]]:
+    """Run awaitables concurrently; the result lists their results in argument order."""
+    if not aws:
+        outer: Future[list[Any]] = get_running_loop().create_future()
+        outer.set_result([])
+        return outer
+
+    children: list[Future[Any]] = []
+    by_arg: dict[Awaitable[Any], Future[Any]] = {}
+    for arg in aws:
+        if arg not in by_arg:
+            child = ensure_future(arg)
+            if child is not arg:
+                child._log_destroy_pending = False  # type: ignore[attr-defined]
+            by_arg[arg] = child
+        children.append(by_arg[arg])
+    unique = list(dict.fromkeys(children))
+    gathering = _GatheringFuture(children, loop=children[0].get_loop())
+    finished = 0
+
+    def on_child_done(child: Future[Any]) -> None:
+        nonlocal finished
+        finished += 1
+        if gathering.done():
+            if not child.cancelled():
+                child.exception()  # mark it retrieved: nobody else will look
+            return
+        if not return_exceptions:
+            if child.cancelled():
+                gathering.set_exception(child._make_cancelled_error())
+                return
+            if child.exception() is not None:
+                gathering.set_exception(child.exception())  # type: ignore[arg-type]
+                return
+        if finished == len(unique):
+            _finish_gathering(gathering)
+
+    for child in unique:
+        if child.done():
+            on_child_done(child)
+        else:
+            child.add_done_callback(on_child_done)
+    return gathering
+
+
+def _finish_gathering(gathering: _GatheringFuture) -> None:
+    results: list[Any] = []
+    for child in gathering._children:
+        if child.cancelled():
+            results.append(child._make_cancelled_error())
+        else:
+            error = child.exception()
+            results.append(child.result() if error is None else error)
+    if gathering._cancel_requested:
+        gathering.set_exception(CancelledError())
+    else:
+        gathering.set_result(results)
