@@ -63,3 +63,13 @@ class BlockSummary:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(BlockSummary(), "block-summary")
+
+
+@pytest.fixture(params=["asyncio", "tinyloop"])
+def aio(request: pytest.FixtureRequest) -> object:
+    """The module under test: the real asyncio, then tinyloop; tests written once run on both."""
+    import asyncio
+
+    import tinyloop
+
+    return asyncio if request.param == "asyncio" else tinyloop
