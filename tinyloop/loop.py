@@ -22,18 +22,20 @@ import heapq
 import logging
 import math
 import selectors
+import socket
 import sys
 import threading
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from tinyloop import running
 from tinyloop.futures import Future
 from tinyloop.handles import Handle, TimerHandle
 from tinyloop.tasks import Task, ensure_future, gather, iscoroutine
+from tinyloop.threads import wrap_future
 
 T = TypeVar("T")
 ExceptionHandler = Callable[["EventLoop", dict[str, Any]], object]
@@ -126,6 +128,41 @@ class EventLoop:
     ) -> Task[T]:
         self._check_closed()
         return Task(coro, loop=self, name=name, context=context)
+
+    # -- threads ---------------------------------------------------------------------------
+
+    def run_in_executor(
+        self, executor: Executor | None, func: Callable[..., T], *args: Any
+    ) -> Future[T]:
+        """Run ``func(*args)`` in a thread pool (the loop's own, by default); await the result."""
+        self._check_closed()
+        _check_callable(func, "run_in_executor")
+        if executor is None:
+            if self._default_executor is None:
+                self._default_executor = ThreadPoolExecutor(thread_name_prefix="asyncio")
+            executor = self._default_executor
+        return wrap_future(executor.submit(func, *args), loop=self)
+
+    def set_default_executor(self, executor: ThreadPoolExecutor) -> None:
+        if not isinstance(executor, ThreadPoolExecutor):
+            raise TypeError("executor must be ThreadPoolExecutor")
+        self._default_executor = executor
+
+    async def getaddrinfo(
+        self,
+        host: str | None,
+        port: str | int | None,
+        *,
+        family: int = 0,
+        type: int = 0,
+        proto: int = 0,
+        flags: int = 0,
+    ) -> list[tuple[Any, ...]]:
+        """``socket.getaddrinfo`` in a thread: name resolution blocks, and no selector can wait
+        for it (asyncio does the same)."""
+        return await self.run_in_executor(
+            None, socket.getaddrinfo, host, port, family, type, proto, flags
+        )
 
     # -- running -------------------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""Threads: run blocking functions elsewhere and await their results on the loop.
+
+CPython: ``Lib/asyncio/threads.py`` (``to_thread``) and ``wrap_future`` from
+``Lib/asyncio/futures.py``. These are the only threads tinyloop ever starts (asyncio likewise):
+the loop's own work all happens in the thread that runs it. A worker thread never touches a loop
+future directly; it hands the outcome over with ``call_soon_threadsafe``, which wakes the loop.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextvars
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tinyloop.futures import Future, isfuture
+from tinyloop.running import get_running_loop
+
+if TYPE_CHECKING:
+    from tinyloop.loop import EventLoop
+
+T = TypeVar("T")
+
+
+def wrap_future(
+    source: concurrent.futures.Future[T] | Future[T], *, loop: EventLoop | None = None
+) -> Future[T]:
+    """A loop future that completes when the ``concurrent.futures`` future does."""
+    if isfuture(source):
+        assert isinstance(source, Future)
+        return source
+    assert isinstance(source, concurrent.futures.Future)
+    loop = loop if loop is not None else get_running_loop()
+    target: Future[T] = loop.create_future()
+
+    def on_source_done(done: concurrent.futures.Future[T]) -> None:
+        # Runs in the worker thread: only call_soon_threadsafe may touch the loop from here.
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(_copy_outcome, done, target)
+
+    def on_target_done(done: Future[T]) -> None:
+        if done.cancelled():
+            source.cancel()  # too late if the function already runs; it then runs to the end
+
+    target.add_done_callback(on_target_done)
+    source.add_done_callback(on_source_done)
+    return target
+
+
+def _copy_outcome(source: concurrent.futures.Future[T], target: Future[T]) -> None:
+    if target.cancelled():
+        return
+    if source.cancelled():
+        target.cancel()
+    elif (error := source.exception()) is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())
+
+
+async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run ``func`` in the loop's default executor, in a copy of the caller's context."""
+    loop = get_running_loop()
+    call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
+    return await loop.run_in_executor(None, call)
