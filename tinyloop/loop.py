@@ -67,6 +67,7 @@ class EventLoop:
         self._default_executor: ThreadPoolExecutor | None = None
         self._asyncgens: set[Any] = set()
         self._asyncgens_shutdown_called = False
+        self._instruments: list[object] = []  # observers of what the loop does; see below
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "closed" if self._closed else "idle"
@@ -111,6 +112,8 @@ class EventLoop:
         timer = TimerHandle(when, callback, args, self, context)
         heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
+        if self._instruments:
+            self._instrument("timer_scheduled", timer)
         return timer
 
     def _timer_handle_cancelled(self, handle: TimerHandle) -> None:
@@ -247,7 +250,12 @@ class EventLoop:
     def _run_once(self) -> None:
         """One turn of the loop: the four phases of the module docstring."""
         self._drop_cancelled_timers()
-        events = self._selector.select(self._select_timeout())
+        timeout = self._select_timeout()
+        if self._instruments:
+            self._instrument("before_io_wait", timeout)
+        events = self._selector.select(timeout)
+        if self._instruments:
+            self._instrument("after_io_wait", events)
         self._process_events(events)
         self._move_due_timers_to_ready()
         # Only what is ready now: callbacks added while these run wait for the next turn.
@@ -292,6 +300,28 @@ class EventLoop:
             timer = heapq.heappop(self._scheduled)
             timer._scheduled = False
             self._ready.append(timer)
+            if self._instruments:
+                self._instrument("timer_due", timer)
+
+    # -- instruments -------------------------------------------------------------------
+
+    def add_instrument(self, instrument: object) -> None:
+        """Observe the loop (trio's idea): for each event below that ``instrument`` has a
+        method for, the loop calls it. ``task_spawned(task)``, ``before_task_step(task)``,
+        ``after_task_step(task)``, ``task_exited(task)``, ``timer_scheduled(timer)``,
+        ``timer_due(timer)``, ``before_io_wait(timeout)``, ``after_io_wait(events)``. The
+        tracer (``python -m tinyloop --trace``) and the site's pictures are built on this."""
+        self._instruments.append(instrument)
+
+    def remove_instrument(self, instrument: object) -> None:
+        self._instruments.remove(instrument)
+
+    def _instrument(self, event: str, *args: Any) -> None:
+        # Callers test ``if self._instruments`` first, so an unobserved loop pays one check.
+        for instrument in self._instruments:
+            method = getattr(instrument, event, None)
+            if method is not None:
+                method(*args)
 
     # -- errors --------------------------------------------------------------------------
 
@@ -367,7 +397,7 @@ class EventLoop:
                     }
                 )
 
-    async def shutdown_default_executor(self) -> None:
+    async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait for the default executor's threads to finish (``asyncio.run`` calls this)."""
         executor, self._default_executor = self._default_executor, None
         if executor is None:
@@ -380,10 +410,16 @@ class EventLoop:
 
         thread = threading.Thread(target=join)
         thread.start()
-        try:
-            await done
-        finally:
-            thread.join()
+        if timeout is not None:
+            self.call_later(timeout, _set_result_if_pending, done)
+        await done
+        thread.join(0 if timeout is not None else None)
+        if thread.is_alive():
+            warnings.warn(
+                f"The executor did not finishing joining its threads within {timeout} seconds.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
 
 def _set_result_if_pending(future: Future[None]) -> None:

@@ -13,15 +13,18 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from tinyloop import running
+from tinyloop.asyncio_compat import AsyncioEventLoop
 from tinyloop.loop import EventLoop
-from tinyloop.selector_io import SelectorEventLoop
 from tinyloop.tasks import all_tasks, gather, iscoroutine
 
 T = TypeVar("T")
 
 
 def new_event_loop() -> EventLoop:
-    return SelectorEventLoop()
+    """A new tinyloop loop; also a ``loop_factory`` for ``asyncio.Runner`` and ``asyncio.run``."""
+    # typeshed marks AbstractEventLoop's unimplemented methods abstract; at run time they raise
+    # NotImplementedError, as asyncio's own loops do for what they lack.
+    return AsyncioEventLoop()  # type: ignore[abstract]
 
 
 class Runner:

@@ -16,7 +16,7 @@ import math
 import types
 import weakref
 from collections.abc import Awaitable, Coroutine, Generator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tinyloop.exceptions import CancelledError
 from tinyloop.futures import Future, isfuture
@@ -60,6 +60,8 @@ class Task(Future[T]):
         # The first step is an ordinary callback: creating a task runs none of its code.
         self._loop.call_soon(self.__step, context=self._context)
         _all_tasks.add(self)
+        if self._loop._instruments:
+            self._loop._instrument("task_spawned", self)
 
     def __repr__(self) -> str:
         info = [self._state.lower(), f"name={self._name!r}", f"coro=<{_coro_repr(self._coro)}>"]
@@ -123,6 +125,8 @@ class Task(Future[T]):
             self._must_cancel = False
         self._fut_waiter = None
         _current_tasks[self._loop] = self
+        if self._loop._instruments:
+            self._loop._instrument("before_task_step", self)
         try:
             result = self._coro.send(None) if exc is None else self._coro.throw(exc)
         except StopIteration as stop:
@@ -143,12 +147,17 @@ class Task(Future[T]):
             self.__suspend_on(result)
         finally:
             del _current_tasks[self._loop]
+            if self._loop._instruments:
+                self._loop._instrument("after_task_step", self)
+                if self.done():
+                    self._loop._instrument("task_exited", self)
 
     def __suspend_on(self, result: object) -> None:
         """Decide what the object the coroutine yielded means, and arrange the next step."""
         if isfuture(result):
-            assert isinstance(result, Future)
-            self.__wait_for(result)
+            # Any future-like object will do (duck typing, as in asyncio): asyncio's own
+            # futures too, when tinyloop's loop runs under asyncio.
+            self.__wait_for(cast(Future[Any], result))
         elif result is None:
             # A bare yield (``sleep(0)``): give every other ready callback a turn first.
             self._loop.call_soon(self.__step, context=self._context)
@@ -216,8 +225,7 @@ def create_task(
 def ensure_future(obj: Awaitable[T], *, loop: EventLoop | None = None) -> Future[T]:
     """A future as is; a coroutine wrapped in a task; anything else awaitable, awaited by one."""
     if isfuture(obj):
-        assert isinstance(obj, Future)
-        return obj
+        return cast(Future[T], obj)
     if loop is None:
         loop = get_running_loop()
     if iscoroutine(obj):

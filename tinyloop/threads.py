@@ -12,7 +12,7 @@ import concurrent.futures
 import contextvars
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tinyloop.futures import Future, isfuture
 from tinyloop.running import get_running_loop
@@ -28,9 +28,9 @@ def wrap_future(
 ) -> Future[T]:
     """A loop future that completes when the ``concurrent.futures`` future does."""
     if isfuture(source):
-        assert isinstance(source, Future)
-        return source
-    assert isinstance(source, concurrent.futures.Future)
+        return cast(Future[T], source)
+    if not isinstance(source, concurrent.futures.Future):
+        raise TypeError(f"concurrent.futures.Future is expected, got {source!r}")
     loop = loop if loop is not None else get_running_loop()
     target: Future[T] = loop.create_future()
 

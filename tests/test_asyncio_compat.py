@@ -1,0 +1,101 @@
+"""tinyloop's loop standing in under asyncio itself, as uvloop does (``loop_factory``)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import pytest
+
+import tinyloop
+
+pytestmark = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="asyncio.Runner(loop_factory=...) is new in Python 3.11"
+)
+
+
+def run_on_tinyloop(coro: object) -> object:
+    with asyncio.Runner(loop_factory=tinyloop.new_event_loop) as runner:
+        return runner.run(coro)
+
+
+def test_asyncio_sees_tinyloop_as_the_running_loop() -> None:
+    async def main() -> str:
+        return type(asyncio.get_running_loop()).__name__
+
+    assert run_on_tinyloop(main()) == "AsyncioEventLoop"
+
+
+def test_asyncio_current_task_finds_the_tinyloop_task() -> None:
+    async def main() -> bool:
+        return asyncio.current_task() is tinyloop.current_task()
+
+    assert run_on_tinyloop(main()) is True
+
+
+def test_asyncio_lock_and_queue_work_on_tinyloop() -> None:
+    async def main() -> list[int]:
+        lock, queue = asyncio.Lock(), asyncio.Queue()
+
+        async def producer(n: int) -> None:
+            async with lock:
+                await queue.put(n)
+
+        await asyncio.gather(*(producer(n) for n in range(3)))
+        return [queue.get_nowait() for _ in range(3)]
+
+    assert run_on_tinyloop(main()) == [0, 1, 2]
+
+
+def test_asyncio_timeout_expires_on_tinyloop() -> None:
+    async def main() -> str:
+        try:
+            async with asyncio.timeout(0.01):
+                await asyncio.sleep(1)
+        except TimeoutError:
+            return "timed out"
+        return "slept"
+
+    assert run_on_tinyloop(main()) == "timed out"
+
+
+def test_asyncio_task_group_collects_errors_on_tinyloop() -> None:
+    async def fail() -> None:
+        raise ValueError("boom")
+
+    async def main() -> list[str]:
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(asyncio.sleep(1))
+                group.create_task(fail())
+        except BaseException as exc:
+            return [type(e).__name__ for e in exc.exceptions]
+        return []
+
+    assert run_on_tinyloop(main()) == ["ValueError"]
+
+
+def test_the_runner_cancels_leftover_tasks_on_tinyloop() -> None:
+    cleaned: list[str] = []
+
+    async def leftover() -> None:
+        try:
+            await asyncio.sleep(10)
+        finally:
+            cleaned.append("leftover")
+
+    async def main() -> None:
+        task = asyncio.create_task(leftover())
+        await asyncio.sleep(0)
+        assert not task.done()  # still sleeping when main returns
+
+    run_on_tinyloop(main())
+    assert cleaned == ["leftover"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="asyncio.run(loop_factory=) is new in 3.12")
+def test_asyncio_run_accepts_tinyloop_as_loop_factory() -> None:
+    async def main() -> str:
+        return type(asyncio.get_running_loop()).__name__
+
+    assert asyncio.run(main(), loop_factory=tinyloop.new_event_loop) == "AsyncioEventLoop"
