@@ -29,6 +29,7 @@ from tinyloop.tasks import (
     iscoroutine,
     sleep,
 )
+from tinyloop.threads import to_thread, wrap_future
 
 __all__ = [
     "CancelledError",
@@ -53,4 +54,6 @@ __all__ = [
     "new_event_loop",
     "run",
     "sleep",
+    "to_thread",
+    "wrap_future",
 ]
