@@ -27,6 +27,16 @@ def new_event_loop() -> EventLoop:
     return AsyncioEventLoop()  # type: ignore[abstract]
 
 
+_default_loop_factory: Callable[[], EventLoop] = new_event_loop
+
+
+def set_loop_factory(factory: Callable[[], EventLoop] | None) -> None:
+    """Choose the loop ``run()`` and ``Runner()`` create when given no ``loop_factory``; ``None``
+    restores ``new_event_loop``. (asyncio's counterpart is the event loop policy.)"""
+    global _default_loop_factory
+    _default_loop_factory = factory if factory is not None else new_event_loop
+
+
 class Runner:
     """A loop that runs one coroutine after another, closed by ``close()`` or ``with``."""
 
@@ -34,7 +44,7 @@ class Runner:
         self, *, debug: bool | None = None, loop_factory: Callable[[], EventLoop] | None = None
     ) -> None:
         self._debug = debug
-        self._loop_factory = loop_factory or new_event_loop
+        self._loop_factory = loop_factory or _default_loop_factory
         self._loop: EventLoop | None = None
         self._closed = False
         self._context = contextvars.copy_context()
