@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+import tinyloop.tasks
 
 # The harness's helpers (docblocks, run_block) sit beside the tests.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -70,6 +76,24 @@ def aio(request: pytest.FixtureRequest) -> object:
     """The module under test: the real asyncio, then tinyloop; tests written once run on both."""
     import asyncio
 
-    import tinyloop
-
     return asyncio if request.param == "asyncio" else tinyloop
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
+
+
+@pytest.fixture(autouse=True)
+def nothing_is_left_over() -> Iterator[None]:
+    """After every test: no new file descriptor, no new thread, no tinyloop task still pending."""
+    fds, threads = _open_fds(), set(threading.enumerate())
+    yield
+    gc.collect()
+    leaked_fds = _open_fds() - fds
+    # A descriptor number reused for another file shows up as neither leaked nor closed, but
+    # a count that grew is a leak whatever the numbers.
+    assert not leaked_fds, f"file descriptors left open: {sorted(leaked_fds)}"
+    leaked_threads = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
+    assert not leaked_threads, f"threads left running: {leaked_threads}"
+    pending = [task for task in tinyloop.tasks._all_tasks if not task.done()]
+    assert not pending, f"tinyloop tasks left pending: {pending}"

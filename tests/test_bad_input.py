@@ -41,7 +41,7 @@ def test_result_of_a_pending_future_is_an_invalid_state_error(aio: ModuleType) -
     async def main() -> None:
         aio.get_running_loop().create_future().result()
 
-    with pytest.raises(aio.InvalidStateError, match="Result is not (ready|set)"):
+    with pytest.raises(aio.InvalidStateError, match=r"Result is not (ready|set)"):
         aio.run(main())
 
 

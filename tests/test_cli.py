@@ -72,11 +72,6 @@ def test_the_tracer_records_events_for_pictures() -> None:
 
     with tinyloop.Runner(loop_factory=lambda: loop) as runner:
         runner.run(main())
-    kinds = [(round(e.time, 3), e.kind, e.subject) for e in tracer.events if e.subject == "Task-1"]
-    assert kinds == [
-        (0.0, "spawn", "Task-1"),
-        (0.0, "step", "Task-1"),
-        (0.0, "suspend", "Task-1"),
-        (1.5, "step", "Task-1"),
-        (1.5, "exit", "Task-1"),
-    ]
+    main_task = tracer.events[0].subject  # task names count up across the whole process
+    kinds = [(round(e.time, 3), e.kind) for e in tracer.events if e.subject == main_task]
+    assert kinds == [(0.0, "spawn"), (0.0, "step"), (0.0, "suspend"), (1.5, "step"), (1.5, "exit")]
