@@ -18,6 +18,7 @@ timeout. The selector's I/O side (readers, writers, sockets) is in ``selector_io
 from __future__ import annotations
 
 import collections
+import functools
 import heapq
 import logging
 import math
@@ -35,7 +36,7 @@ from tinyloop import running
 from tinyloop.futures import Future
 from tinyloop.handles import Handle, TimerHandle
 from tinyloop.tasks import Task, ensure_future, gather, iscoroutine
-from tinyloop.threads import wrap_future
+from tinyloop.threads import join_executor, wrap_future
 
 T = TypeVar("T")
 ExceptionHandler = Callable[["EventLoop", dict[str, Any]], object]
@@ -151,21 +152,11 @@ class EventLoop:
             raise TypeError("executor must be ThreadPoolExecutor")
         self._default_executor = executor
 
-    async def getaddrinfo(
-        self,
-        host: str | None,
-        port: str | int | None,
-        *,
-        family: int = 0,
-        type: int = 0,
-        proto: int = 0,
-        flags: int = 0,
-    ) -> list[tuple[Any, ...]]:
+    async def getaddrinfo(self, host: Any, port: Any, **options: int) -> list[Any]:
         """``socket.getaddrinfo`` in a thread: name resolution blocks, and no selector can wait
-        for it (asyncio does the same)."""
-        return await self.run_in_executor(
-            None, socket.getaddrinfo, host, port, family, type, proto, flags
-        )
+        for it (asyncio does the same). ``options``: family, type, proto, flags."""
+        lookup = functools.partial(socket.getaddrinfo, host, port, **options)
+        return await self.run_in_executor(None, lookup)
 
     # -- running -------------------------------------------------------------------------
 
@@ -400,31 +391,8 @@ class EventLoop:
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait for the default executor's threads to finish (``asyncio.run`` calls this)."""
         executor, self._default_executor = self._default_executor, None
-        if executor is None:
-            return
-        done = self.create_future()
-
-        def join() -> None:
-            executor.shutdown(wait=True)
-            self.call_soon_threadsafe(_set_result_if_pending, done)
-
-        thread = threading.Thread(target=join)
-        thread.start()
-        if timeout is not None:
-            self.call_later(timeout, _set_result_if_pending, done)
-        await done
-        thread.join(0 if timeout is not None else None)
-        if thread.is_alive():
-            warnings.warn(
-                f"The executor did not finishing joining its threads within {timeout} seconds.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-
-
-def _set_result_if_pending(future: Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+        if executor is not None:
+            await join_executor(self, executor, timeout)
 
 
 def _stop_loop_when_done(future: Future[Any]) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import concurrent.futures
 import contextvars
 import functools
+import threading
+import warnings
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tinyloop.futures import Future, isfuture
@@ -64,3 +67,27 @@ async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     loop = get_running_loop()
     call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
     return await loop.run_in_executor(None, call)
+
+
+async def join_executor(loop: EventLoop, executor: Executor, timeout: float | None) -> None:
+    """Wait, without blocking the loop, until ``executor``'s threads have finished."""
+    done: Future[None] = loop.create_future()
+
+    def join() -> None:  # in a thread of its own: shutdown(wait=True) blocks
+        executor.shutdown(wait=True)
+        loop.call_soon_threadsafe(_set_result_if_pending, done)
+
+    thread = threading.Thread(target=join)
+    thread.start()
+    if timeout is not None:
+        loop.call_later(timeout, _set_result_if_pending, done)
+    await done
+    thread.join(0 if timeout is not None else None)
+    if thread.is_alive():
+        message = f"The executor did not finishing joining its threads within {timeout} seconds."
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+
+
+def _set_result_if_pending(future: Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
