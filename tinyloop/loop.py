@@ -33,9 +33,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from tinyloop import running
+from tinyloop.asyncgens import AsyncGenerators
 from tinyloop.futures import Future
 from tinyloop.handles import Handle, TimerHandle
-from tinyloop.tasks import Task, ensure_future, gather, iscoroutine
+from tinyloop.tasks import Task, ensure_future, iscoroutine
 from tinyloop.threads import join_executor, wrap_future
 
 T = TypeVar("T")
@@ -66,8 +67,7 @@ class EventLoop:
         # Timers due within one clock tick count as due: the clock cannot tell them apart.
         self._clock_resolution = time.get_clock_info("monotonic").resolution
         self._default_executor: ThreadPoolExecutor | None = None
-        self._asyncgens: set[Any] = set()
-        self._asyncgens_shutdown_called = False
+        self._asyncgens = AsyncGenerators(self)
         self._instruments: list[object] = []  # observers of what the loop does; see below
 
     def __repr__(self) -> str:
@@ -164,9 +164,8 @@ class EventLoop:
         """Run turns of the loop until ``stop()`` is called."""
         self._check_closed()
         self._check_not_running()
-        old_hooks = sys.get_asyncgen_hooks()
         self._thread_id = threading.get_ident()
-        sys.set_asyncgen_hooks(firstiter=self._asyncgen_firstiter, finalizer=self._asyncgen_end)
+        old_hooks = self._asyncgens.install_hooks()
         running._set_running_loop(self)
         try:
             while True:
@@ -357,15 +356,6 @@ class EventLoop:
 
     # -- shutting down -------------------------------------------------------------------
 
-    def _asyncgen_firstiter(self, agen: Any) -> None:
-        self._asyncgens.add(agen)
-
-    def _asyncgen_end(self, agen: Any) -> None:
-        # Called by the garbage collector: finish the generator in a task on this loop.
-        self._asyncgens.discard(agen)
-        if not self.is_closed():
-            self.call_soon_threadsafe(self.create_task, agen.aclose())
-
     def call_soon_threadsafe(
         self, callback: Callable[..., object], *args: Any, context: Any = None
     ) -> Handle:
@@ -374,19 +364,7 @@ class EventLoop:
 
     async def shutdown_asyncgens(self) -> None:
         """Close every async generator still suspended (``asyncio.run`` calls this)."""
-        self._asyncgens_shutdown_called = True
-        agens, self._asyncgens = list(self._asyncgens), set()
-        results = await gather(*(agen.aclose() for agen in agens), return_exceptions=True)
-        for agen, result in zip(agens, results, strict=True):
-            if isinstance(result, Exception):
-                self.call_exception_handler(
-                    {
-                        "message": "an error occurred during closing of asynchronous generator "
-                        f"{agen!r}",
-                        "exception": result,
-                        "asyncgen": agen,
-                    }
-                )
+        await self._asyncgens.shutdown()
 
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait for the default executor's threads to finish (``asyncio.run`` calls this)."""
