@@ -14,13 +14,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 IMAGES = "images"
+PICTURES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}  # not images/README.md
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     folder = root / IMAGES
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
+        if path.is_file() and path.suffix.lower() in PICTURES:
             files.append(
                 File(
                     path.relative_to(root).as_posix(),
