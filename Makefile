@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: serve test build lint lock clean
