@@ -14,6 +14,7 @@ Read it in this order, each module beside the CPython file it mirrors (``Lib/asy
 
 from tinyloop.exceptions import CancelledError, InvalidStateError, TimeoutError
 from tinyloop.futures import Future, isfuture
+from tinyloop.gathering import gather
 from tinyloop.handles import Handle, TimerHandle
 from tinyloop.loop import EventLoop
 from tinyloop.runners import Runner, new_event_loop, run
@@ -25,7 +26,6 @@ from tinyloop.tasks import (
     create_task,
     current_task,
     ensure_future,
-    gather,
     iscoroutine,
     sleep,
 )

@@ -14,7 +14,7 @@ import warnings
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from tinyloop.tasks import gather
+from tinyloop.gathering import gather
 
 if TYPE_CHECKING:
     from tinyloop.loop import EventLoop

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from tinyloop import running
 from tinyloop.asyncio_compat import AsyncioEventLoop
+from tinyloop.gathering import gather
 from tinyloop.loop import EventLoop
-from tinyloop.tasks import all_tasks, gather, iscoroutine
+from tinyloop.tasks import all_tasks, iscoroutine
 
 T = TypeVar("T")
 
