@@ -12,11 +12,15 @@ Read it in this order, each module beside the CPython file it mirrors (``Lib/asy
 ``python -m tinyloop script.py`` runs an asyncio program with tinyloop standing in for asyncio.
 """
 
+import sys
+
 from tinyloop.exceptions import CancelledError, InvalidStateError, TimeoutError
 from tinyloop.futures import Future, isfuture
 from tinyloop.gathering import gather
 from tinyloop.handles import Handle, TimerHandle
+from tinyloop.locks import BoundedSemaphore, Event, Lock, Semaphore
 from tinyloop.loop import EventLoop
+from tinyloop.queues import LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull
 from tinyloop.runners import Runner, new_event_loop, run
 from tinyloop.running import get_event_loop, get_running_loop
 from tinyloop.selector_io import SelectorEventLoop
@@ -30,19 +34,42 @@ from tinyloop.tasks import (
     sleep,
 )
 from tinyloop.threads import to_thread, wrap_future
+from tinyloop.timeouts import Timeout, timeout, timeout_at, wait_for
+from tinyloop.waiting import (
+    ALL_COMPLETED,
+    FIRST_COMPLETED,
+    FIRST_EXCEPTION,
+    as_completed,
+    shield,
+    wait,
+)
 
 __all__ = [
+    "ALL_COMPLETED",
+    "FIRST_COMPLETED",
+    "FIRST_EXCEPTION",
+    "BoundedSemaphore",
     "CancelledError",
+    "Event",
     "EventLoop",
     "Future",
     "Handle",
     "InvalidStateError",
+    "LifoQueue",
+    "Lock",
+    "PriorityQueue",
+    "Queue",
+    "QueueEmpty",
+    "QueueFull",
     "Runner",
     "SelectorEventLoop",
+    "Semaphore",
     "Task",
+    "Timeout",
     "TimeoutError",
     "TimerHandle",
     "all_tasks",
+    "as_completed",
     "create_task",
     "current_task",
     "ensure_future",
@@ -53,7 +80,18 @@ __all__ = [
     "isfuture",
     "new_event_loop",
     "run",
+    "shield",
     "sleep",
+    "timeout",
+    "timeout_at",
     "to_thread",
+    "wait",
+    "wait_for",
     "wrap_future",
 ]
+
+# TaskGroup needs ExceptionGroup, new in Python 3.11; asyncio 3.10 has no TaskGroup either.
+if sys.version_info >= (3, 11):
+    from tinyloop.taskgroups import TaskGroup
+
+    __all__ += ["TaskGroup"]

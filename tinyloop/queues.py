@@ -1,0 +1,135 @@
+"""Queue: a FIFO of items between tasks, with waiting when empty (and when full).
+
+CPython: ``Lib/asyncio/queues.py``. Like the locks, it is built from futures: a ``get`` on an
+empty queue waits on a future that the next ``put`` completes. ``QueueEmpty`` and ``QueueFull``
+are asyncio's own classes, so ``except asyncio.QueueEmpty`` catches tinyloop's too.
+"""
+
+from __future__ import annotations
+
+import collections
+import heapq
+from asyncio.queues import QueueEmpty, QueueFull
+from typing import Any, Generic, TypeVar
+
+from tinyloop.futures import Future
+from tinyloop.locks import Event
+from tinyloop.running import get_running_loop
+
+T = TypeVar("T")
+
+__all__ = ["LifoQueue", "PriorityQueue", "Queue", "QueueEmpty", "QueueFull"]
+
+
+class Queue(Generic[T]):
+    """First in, first out; ``maxsize`` 0 means unbounded."""
+
+    def __init__(self, maxsize: int = 0) -> None:
+        self._maxsize = maxsize
+        self._items = self._new_store()
+        self._getters: collections.deque[Future[None]] = collections.deque()
+        self._putters: collections.deque[Future[None]] = collections.deque()
+        self._unfinished_tasks = 0
+        self._finished = Event()
+        self._finished.set()
+
+    def _new_store(self) -> Any:
+        return collections.deque()
+
+    def _put(self, item: T) -> None:
+        self._items.append(item)
+
+    def _get(self) -> T:
+        return self._items.popleft()  # type: ignore[no-any-return]
+
+    @property
+    def maxsize(self) -> int:
+        return self._maxsize
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def full(self) -> bool:
+        return 0 < self._maxsize <= self.qsize()
+
+    async def put(self, item: T) -> None:
+        while self.full():
+            await self._wait_in(self._putters, still_blocked=self.full)
+        self.put_nowait(item)
+
+    def put_nowait(self, item: T) -> None:
+        if self.full():
+            raise QueueFull
+        self._put(item)
+        self._unfinished_tasks += 1
+        self._finished.clear()
+        _wake_up_next(self._getters)
+
+    async def get(self) -> T:
+        while self.empty():
+            await self._wait_in(self._getters, still_blocked=self.empty)
+        return self.get_nowait()
+
+    def get_nowait(self) -> T:
+        if self.empty():
+            raise QueueEmpty
+        item = self._get()
+        _wake_up_next(self._putters)
+        return item
+
+    def task_done(self) -> None:
+        if self._unfinished_tasks <= 0:
+            raise ValueError("task_done() called too many times")
+        self._unfinished_tasks -= 1
+        if self._unfinished_tasks == 0:
+            self._finished.set()
+
+    async def join(self) -> None:
+        """Wait until every item put has been marked done with ``task_done()``."""
+        if self._unfinished_tasks > 0:
+            await self._finished.wait()
+
+    async def _wait_in(self, waiters: collections.deque[Future[None]], still_blocked: Any) -> None:
+        waiter: Future[None] = get_running_loop().create_future()
+        waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            waiter.cancel()
+            if waiter in waiters:
+                waiters.remove(waiter)
+            # Woken and cancelled at once: the wake-up was meant for someone; pass it on.
+            if not still_blocked() and not waiter.cancelled():
+                _wake_up_next(waiters)
+            raise
+
+
+def _wake_up_next(waiters: collections.deque[Future[None]]) -> None:
+    while waiters:
+        waiter = waiters.popleft()
+        if not waiter.done():
+            waiter.set_result(None)
+            break
+
+
+class LifoQueue(Queue[T]):
+    """Last in, first out."""
+
+    def _get(self) -> T:
+        return self._items.pop()  # type: ignore[no-any-return]
+
+
+class PriorityQueue(Queue[T]):
+    """Smallest item first (a heap, as in ``heapq``)."""
+
+    def _new_store(self) -> Any:
+        return []
+
+    def _put(self, item: T) -> None:
+        heapq.heappush(self._items, item)
+
+    def _get(self) -> T:
+        return heapq.heappop(self._items)  # type: ignore[no-any-return]
