@@ -1,15 +1,19 @@
 """tinyloop: a small, readable event loop in pure Python, with asyncio's names and behaviour.
 
-Read it in this order, each module beside the CPython file it mirrors (``Lib/asyncio/…``):
+The core, in reading order, each module beside the CPython file it mirrors (``Lib/asyncio/…``):
 
 - ``handles``: ``Handle`` and ``TimerHandle``, a callback waiting to run (``events.py``);
 - ``futures``: ``Future``, a result set later (``futures.py``);
-- ``tasks``: ``Task``, which drives a coroutine step by step; ``sleep``, ``gather`` (``tasks.py``);
+- ``tasks``: ``Task``, which drives a coroutine step by step; ``sleep`` (``tasks.py``);
 - ``loop``: the ready queue, the timer heap and one turn of the loop (``base_events.py``);
 - ``selector_io``: readers, writers and the self-pipe wake-up (``selector_events.py``);
 - ``runners``: ``run`` and ``Runner`` (``runners.py``).
 
-``python -m tinyloop script.py`` runs an asyncio program with tinyloop standing in for asyncio.
+Built on the core: ``gathering`` (``gather``), ``waiting`` (``wait``, ``as_completed``,
+``shield``), ``timeouts``, ``taskgroups``, ``locks``, ``queues``, ``sockets`` (``sock_*``),
+``streams``, ``threads``, ``asyncgens``. Around it: ``asyncio_compat`` (the loop under asyncio
+itself), ``clock`` (virtual time), ``tracing``, and ``python -m tinyloop script.py``, which runs
+an asyncio program with tinyloop standing in for asyncio.
 """
 
 import sys
@@ -24,6 +28,15 @@ from tinyloop.queues import LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFu
 from tinyloop.runners import Runner, new_event_loop, run
 from tinyloop.running import get_event_loop, get_running_loop
 from tinyloop.selector_io import SelectorEventLoop
+from tinyloop.streams import (
+    IncompleteReadError,
+    LimitOverrunError,
+    Server,
+    StreamReader,
+    StreamWriter,
+    open_connection,
+    start_server,
+)
 from tinyloop.tasks import (
     Task,
     all_tasks,
@@ -54,8 +67,10 @@ __all__ = [
     "EventLoop",
     "Future",
     "Handle",
+    "IncompleteReadError",
     "InvalidStateError",
     "LifoQueue",
+    "LimitOverrunError",
     "Lock",
     "PriorityQueue",
     "Queue",
@@ -64,6 +79,9 @@ __all__ = [
     "Runner",
     "SelectorEventLoop",
     "Semaphore",
+    "Server",
+    "StreamReader",
+    "StreamWriter",
     "Task",
     "Timeout",
     "TimeoutError",
@@ -79,9 +97,11 @@ __all__ = [
     "iscoroutine",
     "isfuture",
     "new_event_loop",
+    "open_connection",
     "run",
     "shield",
     "sleep",
+    "start_server",
     "timeout",
     "timeout_at",
     "to_thread",

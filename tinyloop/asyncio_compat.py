@@ -16,7 +16,7 @@ import asyncio.events
 import asyncio.tasks
 from typing import Any
 
-from tinyloop.selector_io import SelectorEventLoop
+from tinyloop.sockets import SocketEventLoop
 
 
 class _AsyncioRegistry:
@@ -32,7 +32,7 @@ class _AsyncioRegistry:
         asyncio.tasks._leave_task(task.get_loop(), task)
 
 
-class AsyncioEventLoop(SelectorEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
+class AsyncioEventLoop(SocketEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
     """tinyloop's event loop, visible to asyncio as its running loop."""
 
     def __init__(self) -> None:

@@ -108,7 +108,10 @@ class SelectorEventLoop(EventLoop):
             reader = handle
         else:
             writer = handle
-        self._selector.modify(fd, key.events | event, (reader, writer))
+        # Register afresh rather than modify(): if the fd was closed and its number reused, epoll
+        # has silently dropped it, and only a new registration makes the kernel watch it again.
+        self._selector.unregister(fd)
+        self._selector.register(fd, key.events | event, (reader, writer))
 
     def _remove(self, fd: FileLike, event: int) -> bool:
         if self.is_closed():

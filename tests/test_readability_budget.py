@@ -1,0 +1,65 @@
+"""tinyloop stays readable in one sitting: its size is budgeted and counted here.
+
+A line of code is a line holding a token other than a comment or a docstring; blank lines,
+comments and docstrings are free.
+"""
+
+from __future__ import annotations
+
+import io
+import token
+import tokenize
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tinyloop"
+CORE = ["futures.py", "tasks.py", "handles.py", "loop.py", "selector_io.py", "runners.py"]
+CORE_BUDGET = 900
+PACKAGE_BUDGET = 2500
+
+
+def lines_of_code(source: str) -> int:
+    """Count the lines that carry code, leaving out comments, docstrings and blank lines."""
+    code_lines: set[int] = set()
+    previous = token.NEWLINE  # a string right after a statement boundary is a docstring
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in (token.COMMENT, token.NL, token.NEWLINE, token.INDENT, token.DEDENT):
+            if tok.type in (token.NEWLINE, token.INDENT, token.DEDENT):
+                previous = tok.type
+            continue
+        if tok.type == token.ENDMARKER:
+            break
+        is_docstring = tok.type == token.STRING and previous in (
+            token.NEWLINE,
+            token.INDENT,
+            token.DEDENT,
+        )
+        previous = tok.type
+        if not is_docstring:
+            code_lines.update(range(tok.start[0], tok.end[0] + 1))
+    return len(code_lines)
+
+
+def count(files: list[Path]) -> int:
+    return sum(lines_of_code(path.read_text()) for path in files)
+
+
+def test_the_counter_skips_comments_docstrings_and_blank_lines() -> None:
+    source = '"""Module."""\n\n# comment\ndef f():\n    """Doc."""\n    return 1  # why\n'
+    assert lines_of_code(source) == 2
+
+
+def test_the_core_a_reader_must_read_fits_its_budget() -> None:
+    core = count([PACKAGE / name for name in CORE])
+    assert core <= CORE_BUDGET, f"the core has {core} lines of code; the budget is {CORE_BUDGET}"
+
+
+def test_the_whole_package_fits_its_budget() -> None:
+    total = count(sorted(PACKAGE.glob("*.py")))
+    assert total <= PACKAGE_BUDGET, f"tinyloop has {total} lines of code; budget {PACKAGE_BUDGET}"
+
+
+if __name__ == "__main__":
+    for path in sorted(PACKAGE.glob("*.py")):
+        print(f"{lines_of_code(path.read_text()):5d}  {path.name}")
+    print(f"{count([PACKAGE / n for n in CORE]):5d}  core ({', '.join(CORE)})")
+    print(f"{count(sorted(PACKAGE.glob('*.py'))):5d}  package")

@@ -1,0 +1,150 @@
+"""Socket coroutines: ``sock_recv``, ``sock_sendall``, ``sock_accept``, ``sock_connect``.
+
+CPython: ``Lib/asyncio/selector_events.py`` (``sock_recv``, ``_sock_recv``, ``sock_sendall``…).
+They are built on the selector's reader and writer callbacks: try the call at once; if the socket
+is not ready, register a callback that retries it when the selector says it is, and await a
+future that the callback completes. A done-callback on that future removes the callback again,
+however the future ended (a result, an error, or the awaiting task cancelled).
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import selectors
+import socket
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from tinyloop.futures import Future
+from tinyloop.handles import Handle
+from tinyloop.selector_io import SelectorEventLoop
+
+T = TypeVar("T")
+
+# How often, while a sock_* call waits, the loop checks that its socket has not been closed.
+_CLOSED_SOCKET_CHECK = 1.0
+
+
+class SocketEventLoop(SelectorEventLoop):
+    """The selector loop, with coroutines that wait for sockets."""
+
+    def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
+        super().__init__(selector)
+        self._sock_waits: dict[Future[Any], socket.socket] = {}  # sock_* calls waiting
+        self._next_closed_check = 0.0
+
+    def _process_events(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
+        super()._process_events(events)
+        if self._sock_waits and time.monotonic() >= self._next_closed_check:
+            self._fail_waits_on_closed_sockets()
+
+    async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
+        """Receive up to ``n`` bytes; ``b""`` means the peer has closed its side."""
+        return await self._sock_call(sock, selectors.EVENT_READ, sock.recv, n)
+
+    async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
+        """Receive into the writable buffer ``buf``; return how many bytes arrived."""
+        return await self._sock_call(sock, selectors.EVENT_READ, sock.recv_into, buf)
+
+    async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
+        """Accept a connection: a new non-blocking socket, and the peer's address."""
+        return await self._sock_call(sock, selectors.EVENT_READ, _accept, sock)
+
+    async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
+        """Send all of ``data``, waiting whenever the kernel's send buffer is full."""
+        _check_non_blocking(sock)
+        view = memoryview(data).cast("B")
+        sent = 0
+        while sent < len(view):
+            sent += await self._sock_call(sock, selectors.EVENT_WRITE, sock.send, view[sent:])
+
+    async def sock_connect(self, sock: socket.socket, address: Any) -> None:
+        """Connect to ``address``, an IP address already resolved (no name lookup here)."""
+        _check_non_blocking(sock)
+        try:
+            sock.connect(address)
+            return
+        except (BlockingIOError, InterruptedError):
+            pass
+        # The connection goes on in the background; the socket turns writable when it is done.
+        await self._when_ready(sock, selectors.EVENT_WRITE, _connect_outcome, sock, address)
+
+    async def _sock_call(
+        self, sock: socket.socket, event: int, call: Callable[..., T], *args: Any
+    ) -> T:
+        """``call(*args)`` now if ``sock`` is ready, else as soon as the selector says it is."""
+        _check_non_blocking(sock)
+        try:
+            return call(*args)
+        except (BlockingIOError, InterruptedError):
+            pass  # not ready: wait (outside the except, so no error is chained to what follows)
+        return await self._when_ready(sock, event, call, *args)
+
+    def _when_ready(
+        self, sock: socket.socket, event: int, call: Callable[..., T], *args: Any
+    ) -> Future[T]:
+        """A future for ``call(*args)``, retried each time the selector finds ``sock`` ready."""
+        future: Future[T] = self.create_future()
+        fd = sock.fileno()
+        handle = Handle(self._retry, (future, call, args), self)
+        self._add(fd, event, handle)
+        self._sock_waits[future] = sock
+        future.add_done_callback(functools.partial(self._sock_wait_done, fd, event, handle))
+        return future
+
+    def _retry(self, future: Future[T], call: Callable[..., T], args: tuple[Any, ...]) -> None:
+        if future.done():
+            return  # cancelled: the done-callback removes this callback in the next turn
+        try:
+            result = call(*args)
+        except (BlockingIOError, InterruptedError):
+            return  # woken, yet not ready after all: stay registered for the next event
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+
+    def _sock_wait_done(self, fd: int, event: int, handle: Handle, future: Future[Any]) -> None:
+        del self._sock_waits[future]
+        # A cancelled handle was replaced by a later add_reader/add_writer: not ours to remove.
+        if not handle.cancelled():
+            self._remove(fd, event)
+
+    def _select_timeout(self) -> float | None:
+        timeout = super()._select_timeout()
+        if self._sock_waits and (timeout is None or timeout > _CLOSED_SOCKET_CHECK):
+            return _CLOSED_SOCKET_CHECK  # wake up for the check below even if nothing happens
+        return timeout
+
+    def _fail_waits_on_closed_sockets(self) -> None:
+        """epoll and kqueue drop a closed fd without a word, so a task waiting on a socket that
+        another task closed would wait forever; poll(2) would report it at once (POLLNVAL). Look
+        for such sockets now and then, and raise in the waiting task what the socket call would
+        have raised: EBADF."""
+        self._next_closed_check = time.monotonic() + _CLOSED_SOCKET_CHECK
+        for future, sock in self._sock_waits.items():
+            if sock.fileno() == -1 and not future.done():
+                problem = "Bad file descriptor: the socket was closed while a task awaited it"
+                future.set_exception(OSError(errno.EBADF, problem))
+
+
+def _check_non_blocking(sock: socket.socket) -> None:
+    # A blocking call would stop the whole loop. asyncio checks only in debug mode; tinyloop always.
+    if sock.gettimeout() != 0:
+        raise ValueError("the socket must be non-blocking")
+
+
+def _accept(listener: socket.socket) -> tuple[socket.socket, Any]:
+    conn, address = listener.accept()
+    conn.setblocking(False)
+    return conn, address
+
+
+def _connect_outcome(sock: socket.socket, address: Any) -> None:
+    err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    if err != 0:
+        raise OSError(err, f"Connect call failed {address}")  # asyncio's message
