@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from tinyloop.futures import Future, isfuture
+from tinyloop.futures import Future, copy_outcome, isfuture
 from tinyloop.running import get_running_loop
 
 if TYPE_CHECKING:
@@ -52,14 +52,8 @@ def wrap_future(
 
 
 def _copy_outcome(source: concurrent.futures.Future[T], target: Future[T]) -> None:
-    if target.cancelled():
-        return
-    if source.cancelled():
-        target.cancel()
-    elif (error := source.exception()) is not None:
-        target.set_exception(error)
-    else:
-        target.set_result(source.result())
+    if not target.cancelled():
+        copy_outcome(source, target)
 
 
 async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from tinyloop.exceptions import TimeoutError
-from tinyloop.futures import Future, isfuture
+from tinyloop.futures import Future, copy_outcome, isfuture
 from tinyloop.queues import Queue
 from tinyloop.running import get_running_loop
 from tinyloop.tasks import ensure_future, iscoroutine
@@ -123,12 +123,7 @@ def shield(aw: Awaitable[T]) -> Future[T]:
             if not inner.cancelled():
                 inner.exception()  # nobody will look at it now: mark it retrieved
             return
-        if inner.cancelled():
-            outer.cancel()
-        elif (error := inner.exception()) is not None:
-            outer.set_exception(error)
-        else:
-            outer.set_result(inner.result())
+        copy_outcome(inner, outer)
 
     def on_outer_done(outer: Future[T]) -> None:
         if not inner.done():
