@@ -36,6 +36,7 @@ build: $(STAMP)
 
 # Re-pin every package from requirements.in for Python 3.10 to 3.13 (needs uv on PATH).
 lock:
+	@command -v uv >/dev/null || { echo "make lock needs uv: python3 -m pip install uv"; exit 1; }
 	uv pip compile requirements.in --universal --python-version 3.10 --no-header -o requirements.lock
 
 clean:
