@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from versions import asyncio_needs
 
 
 def test_call_soon_runs_callbacks_in_fifo_order(aio: ModuleType) -> None:
@@ -226,6 +227,8 @@ def test_cancel_of_a_done_task_returns_false(aio: ModuleType) -> None:
 
 
 def test_cancelling_counts_requests_and_uncancel_takes_one_back(aio: ModuleType) -> None:
+    asyncio_needs(aio, (3, 11), "Task.cancelling() and uncancel() are new in 3.11")
+
     async def main() -> tuple[int, int, int]:
         task = aio.create_task(aio.sleep(1))
         await aio.sleep(0)
@@ -240,6 +243,8 @@ def test_cancelling_counts_requests_and_uncancel_takes_one_back(aio: ModuleType)
 
 
 def test_the_cancel_message_reaches_the_awaiting_code(aio: ModuleType) -> None:
+    asyncio_needs(aio, (3, 11), "the code awaiting a cancelled task does not get the message")
+
     async def main() -> tuple[Any, ...]:
         task = aio.create_task(aio.sleep(1))
         await aio.sleep(0)

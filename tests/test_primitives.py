@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from versions import asyncio_needs
 
 needs_311 = pytest.mark.skipif(
     sys.version_info < (3, 11), reason="asyncio has timeout() and TaskGroup from Python 3.11"
@@ -297,6 +298,9 @@ def test_wait_with_a_timeout_returns_what_is_still_pending(aio: ModuleType) -> N
     [("empty", ValueError), ("coroutine", TypeError), ("bad return_when", ValueError)],
 )
 def test_wait_rejects_bad_arguments(aio: ModuleType, argument: str, error: type) -> None:
+    if argument == "coroutine":
+        asyncio_needs(aio, (3, 11), "wait() accepts coroutines, with a DeprecationWarning")
+
     async def main() -> None:
         task = aio.create_task(aio.sleep(0))
         try:
