@@ -82,12 +82,8 @@ class Lock(_ContextManager):
             self._locked = True
             return True
         fut: Future[bool] = get_running_loop().create_future()
-        self._waiters.append(fut)
         try:
-            try:
-                await fut
-            finally:
-                self._waiters.remove(fut)
+            await _wait_in_line(self._waiters, fut)
         except CancelledError:
             # We may have been handed the lock just before the cancellation: pass it on, or
             # the next waiter would wait forever.
@@ -125,12 +121,8 @@ class Semaphore(_ContextManager):
             self._value -= 1
             return True
         fut: Future[bool] = get_running_loop().create_future()
-        self._waiters.append(fut)
         try:
-            try:
-                await fut
-            finally:
-                self._waiters.remove(fut)
+            await _wait_in_line(self._waiters, fut)
         except CancelledError:
             if fut.done() and not fut.cancelled():
                 self._value += 1  # woken but cancelled: give the place back
@@ -165,3 +157,12 @@ class BoundedSemaphore(Semaphore):
         if self._value >= self._bound_value:
             raise ValueError("BoundedSemaphore released too many times")
         super().release()
+
+
+async def _wait_in_line(waiters: collections.deque[Future[bool]], fut: Future[bool]) -> None:
+    """Queue ``fut`` behind the other waiters and wait for it; leave the queue however it ends."""
+    waiters.append(fut)
+    try:
+        await fut
+    finally:
+        waiters.remove(fut)
