@@ -57,13 +57,8 @@ class Event:
     async def wait(self) -> bool:
         if self._value:
             return True
-        fut: Future[bool] = get_running_loop().create_future()
-        self._waiters.append(fut)
-        try:
-            await fut
-            return True
-        finally:
-            self._waiters.remove(fut)
+        await _wait_in_line(self._waiters, get_running_loop().create_future())
+        return True
 
 
 class Lock(_ContextManager):
