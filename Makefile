@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: serve test build lint lock clean
+.PHONY: serve test build lint lock clean images
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; run make PYTHON=python3.x")'
@@ -27,12 +27,16 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check tinyloop tests hooks
-	$(BIN)/ruff format --check tinyloop tests hooks
+	$(BIN)/ruff check tinyloop tests hooks tools
+	$(BIN)/ruff format --check tinyloop tests hooks tools
 	$(BIN)/mypy
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site
+
+# Redraw the pictures in images/ (tools/pictures); tests/test_pictures.py checks they are current.
+images: $(STAMP)
+	$(BIN)/python -m tools.pictures images
 
 # Re-pin every package from requirements.in for Python 3.10 to 3.13 (needs uv on PATH).
 lock:

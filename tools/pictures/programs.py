@@ -1,0 +1,219 @@
+"""The programs whose timelines the site shows, and what each picture says about its clock.
+
+They are ordinary asyncio programs: ``asyncio`` below is tinyloop under asyncio's name, exactly
+as ``python -m tinyloop script.py`` runs a script. ``recording.record`` runs one on the virtual
+clock and keeps what the loop did; ``timeline`` draws it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import tinyloop as asyncio  # tinyloop standing in for asyncio, as `python -m tinyloop` does
+from tinyloop.clock import VirtualTimeEventLoop
+from tools.pictures.clocks import QUIET, new_quiet_sockets_loop, new_virtual_loop
+
+# -- the tutorial's example ---------------------------------------------------------------------
+
+
+async def my_async_func() -> None:
+    print("Started my_async_func")
+    await asyncio.sleep(2)
+    print("Finished my_async_func")
+
+
+async def main() -> None:
+    print("Started main")
+    await my_async_func()
+    print("Finished main")
+
+
+# -- three tasks gathered -------------------------------------------------------------------------
+
+
+async def worker(delay: float) -> float:
+    await asyncio.sleep(delay)
+    return delay
+
+
+async def gather_main() -> None:
+    print(await asyncio.gather(worker(0.3), worker(0.1), worker(0.2)))
+
+
+# -- a blocking call stalls every task ------------------------------------------------------------
+
+
+async def sleeper() -> None:
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    await asyncio.sleep(0.1)
+    print(f"sleeper: woke {loop.time() - start - 0.1:.1f} s late")
+
+
+async def blocker() -> None:
+    time.sleep(0.5)  # blocks the loop's one thread: no other task can run meanwhile
+
+
+async def blocking_main() -> None:
+    await asyncio.gather(sleeper(), blocker())
+
+
+# -- a task cancelled while it sleeps -------------------------------------------------------------
+
+
+async def cancellable() -> None:
+    try:
+        await asyncio.sleep(2)
+    except asyncio.CancelledError:
+        print("cancellable: cancelled, cleaning up")
+        await asyncio.sleep(0.1)  # clean-up that awaits, like closing a connection
+        raise
+
+
+async def cancel_main() -> None:
+    task = asyncio.create_task(cancellable())
+    await asyncio.sleep(0.5)
+    print("main: task.cancel()")
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        print("main: the task is cancelled")
+
+
+# -- an echo server and two clients ---------------------------------------------------------------
+
+
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while line := await reader.readline():
+        writer.write(line)
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+
+async def client(name: str, port: int, stay: float) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"hello from {name}\n".encode())
+    print(name, "got", (await reader.readline()).decode().strip())
+    await asyncio.sleep(stay)  # the connection stays open, idle
+    writer.close()
+    await writer.wait_closed()
+
+
+async def echo_main() -> None:
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        first = asyncio.create_task(client("A", port, stay=0.2))
+        await asyncio.sleep(0.1)
+        second = asyncio.create_task(client("B", port, stay=0.05))
+        await asyncio.gather(first, second)
+
+
+# -- the pictures ---------------------------------------------------------------------------------
+
+VIRTUAL = "Virtual clock: the loop jumps to the next timer instead of waiting; steps take no time."
+HOW_TO = (
+    "To see the same for a program of your own, run it with `python -m tinyloop --trace "
+    "--virtual-time script.py`: the trace lists the same events, one per line. In a clone of "
+    "the site, `make images` redraws every picture from fresh recordings."
+)
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str  # the picture's file name, without .svg
+    title: str
+    main: Callable[[], Coroutine[Any, Any, None]]
+    clock: str  # what the picture says about the clock it was recorded on
+    note: str  # for the page: how the picture was made
+    loop_factory: Callable[[], VirtualTimeEventLoop] = new_virtual_loop
+    blocks: bool = False  # time.sleep moves the virtual clock (clocks.blocking_sleep)
+    connections: tuple[str, ...] = ()  # names of the clients' connections, in order
+    time_share: float = 0.45  # if the picture is crowded, the least of its width time gets
+
+
+PROGRAMS = (
+    Program(
+        name="timeline_seed",
+        title="The tutorial's example on the event loop: main() → my_async_func() → sleep(2)",
+        main=main,
+        clock=VIRTUAL,
+        note=(
+            "Drawn from a trace of the tutorial's example (main awaits my_async_func, which "
+            "awaits asyncio.sleep(2)) run on tinyloop with the virtual clock. One task; its "
+            "first step runs main and my_async_func down to the future inside sleep, and the "
+            "2 s go by in one selector wait whose timeout the timer set. " + HOW_TO
+        ),
+    ),
+    Program(
+        name="timeline_gather",
+        title="Three tasks gathered: sleeps of 0.3, 0.1 and 0.2 s overlap",
+        main=gather_main,
+        clock=VIRTUAL,
+        note=(
+            "Drawn from a trace of asyncio.gather(worker(0.3), worker(0.1), worker(0.2)) on "
+            "tinyloop with the virtual clock. gather wraps each coroutine in a task; the three "
+            "timers sit on the heap at once, and the loop waits only until the earliest, three "
+            "times: the whole program takes 0.3 s, not 0.6 s. " + HOW_TO
+        ),
+    ),
+    Program(
+        name="timeline_blocking",
+        title="A blocking time.sleep(0.5) holds up a task whose sleep(0.1) was due",
+        main=blocking_main,
+        clock=(
+            "Virtual clock; time.sleep(0.5) moves it on by 0.5 s instead of waiting, and blocks "
+            "the loop just as long."
+        ),
+        blocks=True,
+        note=(
+            "Drawn from a trace of two gathered tasks on tinyloop with the virtual clock: sleeper "
+            "awaits asyncio.sleep(0.1), blocker calls time.sleep(0.5). A blocking call takes no "
+            "virtual time, so while the picture is made, time.sleep moves the virtual clock on by "
+            "the time it would have blocked. The loop gets control back only when blocker's step "
+            "ends, 0.5 s in: the timer due at 0.1 s fires 0.4 s late. (Under --virtual-time "
+            "without that stand-in, the blocking call really waits and the trace shows it taking "
+            "no time.) " + HOW_TO
+        ),
+    ),
+    Program(
+        name="timeline_cancel",
+        title="A task cancelled while it sleeps: CancelledError at its await, then clean-up",
+        main=cancel_main,
+        clock=VIRTUAL,
+        note=(
+            "Drawn from a trace on tinyloop with the virtual clock: main starts a task that "
+            "awaits asyncio.sleep(2), cancels it 0.5 s later and awaits it. cancel() cancels the "
+            "future the task waits on; the task's next step throws CancelledError in at that "
+            "await, sleep's finally cancels its timer, the task's except block cleans up (an "
+            "await of its own) and re-raises, and main, awaiting the task, gets the "
+            "CancelledError in turn. " + HOW_TO
+        ),
+    ),
+    Program(
+        name="timeline_echo",
+        title="An echo server and two clients: the selector wakes the loop for sockets and timers",
+        main=echo_main,
+        clock=(
+            "Virtual clock, real sockets on 127.0.0.1: the clock jumps to the next timer once "
+            f"the sockets have been quiet for {QUIET:g} s of real time."
+        ),
+        loop_factory=new_quiet_sockets_loop,
+        connections=("A", "B"),
+        time_share=0.25,
+        note=(
+            "Drawn from a trace of an echo server (asyncio.start_server) and two clients "
+            "(asyncio.open_connection) on tinyloop, with real sockets on 127.0.0.1 and the "
+            "virtual clock. tinyloop's --virtual-time clock stands still while a socket is open "
+            "(real data could arrive before the next timer), so the picture's loop also jumps "
+            "to the next timer once the sockets have been quiet for 0.05 s of real time, as "
+            "trio's MockClock with an autojump threshold does. Each wait in the selector ends "
+            "either at a timer or with sockets ready. " + HOW_TO
+        ),
+    ),
+)
