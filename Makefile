@@ -2,13 +2,13 @@
 # reinstall only when requirements.lock or pyproject.toml changed.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: serve test build lint lock clean images
+.PHONY: serve test test-all build lint lock clean images expected-output bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; run make PYTHON=python3.x")'
@@ -23,13 +23,34 @@ serve: $(STAMP)
 
 # Lint and types first (fast, and they name file:line), then every test: the blocks under both
 # loops, the strict site build, the scan for other hosts and the browser test.
+# `make test PAGE=docs/x.md` checks one page instead: its blocks' lint, and its blocks under both
+# loops (PAGE may name several pages, separated by spaces).
+ifdef PAGE
+test: $(STAMP)
+	$(BIN)/ruff format --check $(PAGE)
+	$(BIN)/python -m tools.lint_blocks $(PAGE)
+	$(BIN)/python -m pytest $(addprefix --page ,$(PAGE)) $(PYTEST_ARGS)
+else
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
+
+# `make test` under every Python from 3.10 on that this machine has (noxfile.py finds them),
+# each in a virtual environment of its own under .nox/.
+test-all: $(STAMP)
+	$(BIN)/nox --noxfile noxfile.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check tinyloop tests hooks tools
-	$(BIN)/ruff format --check tinyloop tests hooks tools
+	$(BIN)/ruff check tinyloop tests hooks tools bench conftest.py noxfile.py
+	$(BIN)/ruff format --check tinyloop tests hooks tools bench conftest.py noxfile.py docs
+	$(BIN)/python -m tools.lint_blocks
 	$(BIN)/mypy
+	$(BIN)/codespell
+
+# Rewrite the output blocks of the pages (or of PAGE) from real runs; review with `git diff`.
+# Refuses, naming the block, where asyncio and tinyloop print different things.
+expected-output: $(STAMP)
+	$(BIN)/python -m tools.expected_output $(PAGE)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site
@@ -38,10 +59,16 @@ build: $(STAMP)
 images: $(STAMP)
 	$(BIN)/python -m tools.pictures images
 
+# Run the benchmarks (about ten minutes; on a quiet machine), then rebuild docs/performance.md
+# and images/bench_*.svg from bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench --full --out bench/results.json
+	$(BIN)/python -m bench.page bench/results.json
+
 # Re-pin every package from requirements.in for Python 3.10 to 3.13 (needs uv on PATH).
 lock:
 	@command -v uv >/dev/null || { echo "make lock needs uv: python3 -m pip install uv"; exit 1; }
 	uv pip compile requirements.in --universal --python-version 3.10 --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) build site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .nox build site .pytest_cache .mypy_cache .ruff_cache

@@ -23,6 +23,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     if callspec is not None and "block" in callspec.params:
         block = callspec.params["block"]
         item.user_properties += [
+            ("block_page", block.path),
             ("block_where", block.where),
             ("block_loop", callspec.params["loop"]),
         ]

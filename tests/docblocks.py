@@ -9,7 +9,9 @@ which fences count as Python, and what the marks mean.
 from __future__ import annotations
 
 import ast
+import os
 import platform
+import subprocess
 import sys
 import warnings
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from pathlib import Path
 from pytest_codeblocks import extract_from_file
 
 ROOT = Path(__file__).resolve().parent.parent
+RUNNER = Path(__file__).with_name("run_block.py")
 DOCS = ROOT / "docs"
 PYTHON_FENCES = {"python", "py", "python3"}
 LOOPS = ("asyncio", "tinyloop")
@@ -34,6 +37,7 @@ class DocBlock:
     ignore_whitespace: bool
     marks: tuple[tuple[str, str, bool], ...]  # (name, reason, applies on this Python)
     problems: tuple[str, ...]  # marks that are malformed or carry no reason
+    mark_texts: tuple[str, ...] = ()  # the marks as written, e.g. 'pytest.mark.skipif(…)'
 
     @property
     def where(self) -> str:
@@ -53,6 +57,13 @@ def fence_language(syntax: str | None) -> str:
     return words[0].lstrip(".").lower() if words else ""
 
 
+def is_source_listing(code: str) -> bool:
+    """A block made only of ``--8<--`` lines shows a file's source through pymdownx.snippets: it is
+    a listing of code that the tests exercise elsewhere, not a program the reader runs."""
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith("--8<--") for line in lines)
+
+
 def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
     blocks = []
     for md in sorted(docs.rglob("*.md")):
@@ -64,7 +75,7 @@ def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
             except RuntimeError as exc:
                 raise RuntimeError(f"{md.relative_to(ROOT)}: {exc}") from None
         for block in found:
-            if fence_language(block.syntax) in PYTHON_FENCES:
+            if fence_language(block.syntax) in PYTHON_FENCES and not is_source_listing(block.code):
                 marks, problems = _parse_marks(block.marks)
                 blocks.append(
                     DocBlock(
@@ -75,6 +86,7 @@ def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
                         ignore_whitespace=block.expected_output_ignore_whitespace,
                         marks=tuple(marks),
                         problems=tuple(problems),
+                        mark_texts=tuple(block.marks),
                     )
                 )
     return blocks
@@ -117,3 +129,26 @@ def _parse_mark(text: str) -> tuple[str, str, bool]:
         condition = ast.unparse(call.args[0])
         applies = bool(eval(condition, {"sys": sys, "platform": platform}))
     return name, reason, applies
+
+
+def run(block: DocBlock, loop: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run ``block`` as a reader would, under ``loop`` ("asyncio" or "tinyloop"), in ``cwd``,
+    with warnings as errors. Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds."""
+    command = [sys.executable, "-W", "error", str(RUNNER), loop, str(ROOT / block.path)]
+    return subprocess.run(
+        [*command, str(block.line)],
+        input=block.code,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=_reader_environment(),
+        timeout=timeout,
+    )
+
+
+def _reader_environment() -> dict[str, str]:
+    """The environment of a reader running the block: none of the test run's Python settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST"))}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env

@@ -28,20 +28,26 @@ CHROMIUM_ARGS = [
 ]
 
 # Each <img>: did it load, and is it drawn with a size? One inside a container that is hidden
-# (a closed <details>, a tab not shown) has no size by design, but it must still load.
+# (a closed <details>, a tab not shown) has no size by design, but it must still load; so has
+# the variant of a picture for the other colour scheme (`NAME.svg#only-light` in the dark one).
+# Returns the problems, and the address of every picture drawn with a size.
 CHECK_PICTURES = """async () => {
-  const problems = [];
+  const problems = [], drawn = [];
+  const scheme = document.body.getAttribute("data-md-color-scheme");
+  const otherScheme = scheme === "slate" ? "#only-light" : "#only-dark";
   for (const img of Array.from(document.images)) {
     img.loading = "eager";
     try { await img.decode(); } catch (e) {}
     const name = img.currentSrc || img.getAttribute("src");
     const box = img.getBoundingClientRect();
-    const shown = !img.parentElement || img.parentElement.checkVisibility();
+    const forOtherScheme = (img.getAttribute("src") || "").endsWith(otherScheme);
+    const shown = !forOtherScheme && (!img.parentElement || img.parentElement.checkVisibility());
     if (!img.complete || img.naturalWidth === 0) problems.push(`picture ${name} did not load`);
     else if (shown && (box.width === 0 || box.height === 0))
-      problems.push(`picture ${name} is drawn ${box.width}x${box.height}`);
+      problems.push(`picture ${name} is drawn ${box.width}x${box.height} in the ${scheme} scheme`);
+    else if (shown) drawn.push(new URL(name, document.baseURI).pathname);
   }
-  return problems;
+  return {problems, drawn};
 }"""
 
 
@@ -82,9 +88,12 @@ class WatchedBrowser:
         for page in self.context.pages:
             page.wait_for_load_state("networkidle")
 
-    def check_pictures(self, page: Page) -> None:
-        for problem in page.evaluate(CHECK_PICTURES):
+    def check_pictures(self, page: Page) -> list[str]:
+        """Record the page's broken pictures; return the paths of those drawn with a size."""
+        found = page.evaluate(CHECK_PICTURES)
+        for problem in found["problems"]:
             self._record(page, problem)
+        return list(found["drawn"])
 
     def assert_nothing_went_wrong(self) -> None:
         assert not self.problems, "in the browser:\n" + "\n".join(self.problems)

@@ -44,11 +44,13 @@ def build_site(project: Path, site_dir: Path) -> Build:
 
 
 def copy_project(destination: Path) -> Path:
-    """A copy of what the build reads (mkdocs.yml, docs/, images/, hooks/), to break on purpose."""
+    """A copy of what the build reads (mkdocs.yml, CONTRIBUTING.md, docs/, images/, hooks/), to
+    break on purpose."""
     if destination.exists():  # left by a caller that failed half-way: start again
         shutil.rmtree(destination)
     destination.mkdir(parents=True)
     shutil.copy2(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copy2(ROOT / "CONTRIBUTING.md", destination / "CONTRIBUTING.md")  # the Contributing page
     for folder in ("docs", "images", "hooks"):
         if (ROOT / folder).is_dir():  # git keeps no empty folder: images/ may be absent
             shutil.copytree(ROOT / folder, destination / folder)

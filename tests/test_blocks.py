@@ -6,13 +6,11 @@ from __future__ import annotations
 import difflib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from docblocks import LOOPS, ROOT, DocBlock, find_blocks
+from docblocks import LOOPS, DocBlock, find_blocks, run
 
-RUNNER = Path(__file__).with_name("run_block.py")
 TIME_LIMIT = float(os.environ.get("BLOCK_TIME_LIMIT", "60"))
 BLOCKS = find_blocks()
 
@@ -32,26 +30,9 @@ def _params() -> list[object]:
     return params
 
 
-def _reader_environment() -> dict[str, str]:
-    """The environment of a reader running the block: none of the test run's Python settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST"))}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
 def run_block(block: DocBlock, loop: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-W", "error", str(RUNNER), loop, str(ROOT / block.path)]
     try:
-        return subprocess.run(
-            [*command, str(block.line)],
-            input=block.code,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            cwd=cwd,
-            env=_reader_environment(),
-            timeout=TIME_LIMIT,
-        )
+        return run(block, loop, cwd, TIME_LIMIT)
     except subprocess.TimeoutExpired:
         pass  # fail outside the handler, so the report is the message alone
     pytest.fail(

@@ -229,10 +229,14 @@ def server(site: Path) -> Iterator[SiteServer]:
 
 
 @pytest.fixture
-def browser(chromium: Browser, server: SiteServer) -> Iterator[WatchedBrowser]:
-    """A fresh browser context for a reader whose system prefers light colours."""
+def browser(
+    chromium: Browser, server: SiteServer, request: pytest.FixtureRequest
+) -> Iterator[WatchedBrowser]:
+    """A fresh browser context for a reader whose system prefers light colours (or the scheme
+    a test parametrizes it with, indirectly)."""
+    preference = getattr(request, "param", "light")
     context = chromium.new_context(
-        color_scheme="light", viewport={"width": 1280, "height": 800}, service_workers="block"
+        color_scheme=preference, viewport={"width": 1280, "height": 800}, service_workers="block"
     )
     try:
         yield WatchedBrowser(context, server.origin)
@@ -250,19 +254,26 @@ def page_urls(site: Path, origin: str) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("browser", ["light", "dark"], indirect=True)
 def test_every_page_loads_in_chromium_without_errors_or_broken_pictures(
-    browser: WatchedBrowser, site: Path, server: SiteServer
+    browser: WatchedBrowser, site: Path, server: SiteServer, request: pytest.FixtureRequest
 ) -> None:
     """A console error, an uncaught error, a failed request, a request to another host, a
-    picture that did not load or is drawn without a size: each fails, named with its page."""
+    picture that did not load or is drawn without a size: each fails, named with its page.
+    Every picture of images/ for the reader's scheme must be drawn on at least one page."""
     urls = page_urls(site, server.origin)
+    drawn: set[str] = set()
     for batch in (urls[i : i + 8] for i in range(0, len(urls), 8)):  # eight tabs at a time
         pages = [browser.open(url) for url in batch]
         browser.settle()  # the idle waits of the tabs overlap
         for page in pages:
-            browser.check_pictures(page)
+            drawn.update(browser.check_pictures(page))
             page.close()
     browser.assert_nothing_went_wrong()
+    dark = request.node.callspec.params["browser"] == "dark"
+    expected = {f"/images/{path.name}" for path in (site / "images").glob("*.svg")}
+    expected = {name for name in expected if name.endswith("-dark.svg") == dark}
+    assert expected <= drawn, f"pictures no page draws: {sorted(expected - drawn)}"
 
 
 # Words the search leaves out (lunr's English stop words of six letters or more).

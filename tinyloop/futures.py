@@ -111,12 +111,14 @@ class Future(Generic[T]):
         self._callbacks[:] = kept
         return removed
 
+    # --8<-- [start:set_result]
     def set_result(self, result: T) -> None:
         if self._state != _PENDING:
             raise InvalidStateError(f"{self._state}: {self!r}")
         self._result = result
         self._state = _FINISHED
         self._schedule_callbacks()
+        # --8<-- [end:set_result]
 
     def set_exception(self, exception: BaseException | type[BaseException]) -> None:
         if self._state != _PENDING:
@@ -142,12 +144,14 @@ class Future(Generic[T]):
         self._schedule_callbacks()
         return True
 
+    # --8<-- [start:schedule_callbacks]
     def _schedule_callbacks(self) -> None:
         # Callbacks never run inside set_result(): they go to the ready queue, so whoever
         # completes a future finishes its own step first.
         callbacks, self._callbacks = self._callbacks, []
         for fn, ctx in callbacks:
             self._loop.call_soon(fn, self, context=ctx)
+        # --8<-- [end:schedule_callbacks]
 
     def _make_cancelled_error(self) -> CancelledError:
         # A task that caught its own CancelledError keeps it, so the traceback of the await
@@ -159,6 +163,7 @@ class Future(Generic[T]):
             return CancelledError()
         return CancelledError(self._cancel_message)
 
+    # --8<-- [start:await]
     def __await__(self) -> Generator[Future[T], None, T]:
         if not self.done():
             self._asyncio_future_blocking = True
@@ -166,6 +171,7 @@ class Future(Generic[T]):
         if not self.done():
             raise RuntimeError("await wasn't used with future")
         return self.result()
+        # --8<-- [end:await]
 
     __iter__ = __await__
 

@@ -39,12 +39,14 @@ class Handle:
         name = getattr(self._callback, "__qualname__", repr(self._callback))
         return f"<{type(self).__name__}{state} {name}()>"
 
+    # --8<-- [start:handle_cancel]
     def cancel(self) -> None:
         # Dropping the callback and its arguments frees whatever they keep alive now, not when
         # the loop finally pops the handle.
         self._cancelled = True
         self._callback = None
         self._args = None
+        # --8<-- [end:handle_cancel]
 
     def cancelled(self) -> bool:
         return self._cancelled
@@ -85,6 +87,7 @@ class TimerHandle(Handle):
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f" when={self._when}>"
 
+    # --8<-- [start:timer_handle]
     # The heap compares deadlines only, exactly like CPython: heapq is not stable, so timers
     # with equal deadlines do not come out in the order they went in, on either loop.
     def __lt__(self, other: TimerHandle) -> bool:
@@ -97,3 +100,4 @@ class TimerHandle(Handle):
         if not self._cancelled:
             self._loop._timer_handle_cancelled(self)
         super().cancel()
+        # --8<-- [end:timer_handle]

@@ -160,6 +160,7 @@ class EventLoop:
 
     # -- running -------------------------------------------------------------------------
 
+    # --8<-- [start:run_forever]
     def run_forever(self) -> None:
         """Run turns of the loop until ``stop()`` is called."""
         self._check_closed()
@@ -177,6 +178,8 @@ class EventLoop:
             self._thread_id = None
             running._set_running_loop(None)
             sys.set_asyncgen_hooks(*old_hooks)
+
+    # --8<-- [end:run_forever]
 
     def run_until_complete(self, future: Awaitable[T]) -> T:
         """Run until ``future`` (or the task wrapping a coroutine) is done; return its result."""
@@ -237,6 +240,8 @@ class EventLoop:
 
     # -- one turn ------------------------------------------------------------------------
 
+    # --8<-- [start:run_once]
+    # --8<-- [start:run_once_body]
     def _run_once(self) -> None:
         """One turn of the loop: the four phases of the module docstring."""
         self._drop_cancelled_timers()
@@ -254,6 +259,9 @@ class EventLoop:
             if not handle._cancelled:
                 handle._run()
 
+    # --8<-- [end:run_once_body]
+
+    # --8<-- [start:drop_cancelled_timers]
     def _drop_cancelled_timers(self) -> None:
         scheduled = len(self._scheduled)
         if (
@@ -273,6 +281,9 @@ class EventLoop:
                 self._timer_cancelled_count -= 1
                 heapq.heappop(self._scheduled)._scheduled = False
 
+    # --8<-- [end:drop_cancelled_timers]
+
+    # --8<-- [start:select_timeout]
     def _select_timeout(self) -> float | None:
         if self._ready or self._stopping:
             return 0  # work is waiting: only look at I/O, do not block
@@ -281,9 +292,15 @@ class EventLoop:
             return min(max(0.0, wait), MAXIMUM_SELECT_TIMEOUT)
         return None  # nothing ready, no timer: block until I/O (or a threadsafe wake-up)
 
+    # --8<-- [end:select_timeout]
+
+    # --8<-- [start:process_events]
     def _process_events(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
         """Turn I/O readiness into ready callbacks; ``selector_io`` fills this in."""
 
+    # --8<-- [end:process_events]
+
+    # --8<-- [start:move_due_timers]
     def _move_due_timers_to_ready(self) -> None:
         end_time = self.time() + self._clock_resolution
         while self._scheduled and self._scheduled[0]._when < end_time:
@@ -292,6 +309,9 @@ class EventLoop:
             self._ready.append(timer)
             if self._instruments:
                 self._instrument("timer_due", timer)
+
+    # --8<-- [end:move_due_timers]
+    # --8<-- [end:run_once]
 
     # -- instruments -------------------------------------------------------------------
 

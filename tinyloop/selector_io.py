@@ -136,6 +136,7 @@ class SelectorEventLoop(EventLoop):
         handle.cancel()
         return True
 
+    # --8<-- [start:process_events]
     def _process_events(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
         for key, mask in events:
             if key.fileobj == self._ssock.fileno():
@@ -146,6 +147,8 @@ class SelectorEventLoop(EventLoop):
                 self._add_ready(reader)
             if mask & selectors.EVENT_WRITE and writer is not None:
                 self._add_ready(writer)
+
+    # --8<-- [end:process_events]
 
     def _add_ready(self, handle: Handle) -> None:
         if not handle.cancelled():

@@ -117,11 +117,6 @@ async def echo_main() -> None:
 # -- the pictures ---------------------------------------------------------------------------------
 
 VIRTUAL = "Virtual clock: the loop jumps to the next timer instead of waiting; steps take no time."
-HOW_TO = (
-    "To see the same for a program of your own, run it with `python -m tinyloop --trace "
-    "--virtual-time script.py`: the trace lists the same events, one per line. In a clone of "
-    "the site, `make images` redraws every picture from fresh recordings."
-)
 
 
 @dataclass(frozen=True)
@@ -130,7 +125,7 @@ class Program:
     title: str
     main: Callable[[], Coroutine[Any, Any, None]]
     clock: str  # what the picture says about the clock it was recorded on
-    note: str  # for the page: how the picture was made
+    shows: tuple[Callable[..., Any], ...]  # the functions docs/tinyloop/timelines.md shows
     loop_factory: Callable[[], VirtualTimeEventLoop] = new_virtual_loop
     blocks: bool = False  # time.sleep moves the virtual clock (clocks.blocking_sleep)
     connections: tuple[str, ...] = ()  # names of the clients' connections, in order
@@ -142,63 +137,39 @@ PROGRAMS = (
         name="timeline_seed",
         title="The tutorial's example on the event loop: main() → my_async_func() → sleep(2)",
         main=main,
+        shows=(my_async_func, main),
         clock=VIRTUAL,
-        note=(
-            "Drawn from a trace of the tutorial's example (main awaits my_async_func, which "
-            "awaits asyncio.sleep(2)) run on tinyloop with the virtual clock. One task; its "
-            "first step runs main and my_async_func down to the future inside sleep, and the "
-            "2 s go by in one selector wait whose timeout the timer set. " + HOW_TO
-        ),
     ),
     Program(
         name="timeline_gather",
         title="Three tasks gathered: sleeps of 0.3, 0.1 and 0.2 s overlap",
         main=gather_main,
+        shows=(worker, gather_main),
         clock=VIRTUAL,
-        note=(
-            "Drawn from a trace of asyncio.gather(worker(0.3), worker(0.1), worker(0.2)) on "
-            "tinyloop with the virtual clock. gather wraps each coroutine in a task; the three "
-            "timers sit on the heap at once, and the loop waits only until the earliest, three "
-            "times: the whole program takes 0.3 s, not 0.6 s. " + HOW_TO
-        ),
     ),
     Program(
         name="timeline_blocking",
         title="A blocking time.sleep(0.5) holds up a task whose sleep(0.1) was due",
         main=blocking_main,
+        shows=(sleeper, blocker, blocking_main),
         clock=(
             "Virtual clock; time.sleep(0.5) moves it on by 0.5 s instead of waiting, and blocks "
             "the loop just as long."
         ),
         blocks=True,
-        note=(
-            "Drawn from a trace of two gathered tasks on tinyloop with the virtual clock: sleeper "
-            "awaits asyncio.sleep(0.1), blocker calls time.sleep(0.5). A blocking call takes no "
-            "virtual time, so while the picture is made, time.sleep moves the virtual clock on by "
-            "the time it would have blocked. The loop gets control back only when blocker's step "
-            "ends, 0.5 s in: the timer due at 0.1 s fires 0.4 s late. (Under --virtual-time "
-            "without that stand-in, the blocking call really waits and the trace shows it taking "
-            "no time.) " + HOW_TO
-        ),
     ),
     Program(
         name="timeline_cancel",
         title="A task cancelled while it sleeps: CancelledError at its await, then clean-up",
         main=cancel_main,
+        shows=(cancellable, cancel_main),
         clock=VIRTUAL,
-        note=(
-            "Drawn from a trace on tinyloop with the virtual clock: main starts a task that "
-            "awaits asyncio.sleep(2), cancels it 0.5 s later and awaits it. cancel() cancels the "
-            "future the task waits on; the task's next step throws CancelledError in at that "
-            "await, sleep's finally cancels its timer, the task's except block cleans up (an "
-            "await of its own) and re-raises, and main, awaiting the task, gets the "
-            "CancelledError in turn. " + HOW_TO
-        ),
     ),
     Program(
         name="timeline_echo",
         title="An echo server and two clients: the selector wakes the loop for sockets and timers",
         main=echo_main,
+        shows=(handle, client, echo_main),
         clock=(
             "Virtual clock, real sockets on 127.0.0.1: the clock jumps to the next timer once "
             f"the sockets have been quiet for {QUIET:g} s of real time."
@@ -206,14 +177,5 @@ PROGRAMS = (
         loop_factory=new_quiet_sockets_loop,
         connections=("A", "B"),
         time_share=0.25,
-        note=(
-            "Drawn from a trace of an echo server (asyncio.start_server) and two clients "
-            "(asyncio.open_connection) on tinyloop, with real sockets on 127.0.0.1 and the "
-            "virtual clock. tinyloop's --virtual-time clock stands still while a socket is open "
-            "(real data could arrive before the next timer), so the picture's loop also jumps "
-            "to the next timer once the sockets have been quiet for 0.05 s of real time, as "
-            "trio's MockClock with an autojump threshold does. Each wait in the selector ends "
-            "either at a timer or with sockets ready. " + HOW_TO
-        ),
     ),
 )
