@@ -92,6 +92,13 @@ def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
     return blocks
 
 
+def blocks_on(pages: list[Path]) -> list[DocBlock]:
+    """The Python blocks of ``pages`` (paths as given on a command line), or of every page if
+    none is given."""
+    wanted = {page.resolve().relative_to(ROOT).as_posix() for page in pages}
+    return [block for block in find_blocks() if not wanted or block.path in wanted]
+
+
 def _parse_marks(texts: list[str]) -> tuple[list[tuple[str, str, bool]], list[str]]:
     marks, problems = [], []
     for text in texts:

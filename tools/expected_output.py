@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.docblocks import ROOT, DocBlock, find_blocks, run
+from tests.docblocks import ROOT, DocBlock, blocks_on, run
 
 MARKER = "<!--pytest-codeblocks:expected-output-->"
 TIME_LIMIT = 60.0
@@ -36,10 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.expected_output", description=__doc__)
     parser.add_argument("pages", nargs="*", type=Path, help="pages to rewrite (default: all)")
     options = parser.parse_args(argv)
-    pages = {page.resolve().relative_to(ROOT).as_posix() for page in options.pages}
-    blocks = [b for b in find_blocks() if not pages or b.path in pages]
-    if pages - {b.path for b in blocks}:
-        parser.error(f"no Python block in: {', '.join(sorted(pages - {b.path for b in blocks}))}")
+    blocks = blocks_on(options.pages)
+    without = {page.resolve().relative_to(ROOT).as_posix() for page in options.pages}
+    without -= {block.path for block in blocks}
+    if without:
+        parser.error(f"no Python block in: {', '.join(sorted(without))}")
     with ThreadPoolExecutor(max_workers=4) as pool:
         outcomes = list(pool.map(_outcome, blocks))
     changed = _rewrite(outcomes)

@@ -17,15 +17,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.docblocks import ROOT, DocBlock, find_blocks
+from tests.docblocks import ROOT, DocBlock, blocks_on
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.lint_blocks", description=__doc__)
     parser.add_argument("pages", nargs="*", type=Path, help="pages to check (default: all)")
     options = parser.parse_args(argv)
-    pages = {page.resolve().relative_to(ROOT).as_posix() for page in options.pages}
-    blocks = [b for b in find_blocks() if not pages or b.path in pages]
+    blocks = blocks_on(options.pages)
     findings = check(blocks)
     for finding in findings:
         print(finding)
