@@ -14,22 +14,23 @@ from __future__ import annotations
 import asyncio
 import asyncio.events
 import asyncio.tasks
-from typing import Any
+import functools
 
 from tinyloop.sockets import SocketEventLoop
 
 
 class _AsyncioRegistry:
-    """An instrument that mirrors tinyloop's task bookkeeping into asyncio's."""
+    """An instrument that mirrors tinyloop's task bookkeeping into asyncio's.
 
-    def task_spawned(self, task: Any) -> None:
-        asyncio.tasks._register_task(task)  # so asyncio.all_tasks() and Runner.close() see it
+    Its observers are asyncio's own registry functions, bound to the loop: they run at every
+    step of every task, so no Python frame of ours stands between the loop and them."""
 
-    def before_task_step(self, task: Any) -> None:
-        asyncio.tasks._enter_task(task.get_loop(), task)  # asyncio.current_task()
-
-    def after_task_step(self, task: Any) -> None:
-        asyncio.tasks._leave_task(task.get_loop(), task)
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        # so asyncio.all_tasks() and Runner.close() see the task
+        self.task_spawned = asyncio.tasks._register_task
+        # asyncio.current_task() during the step
+        self.before_task_step = functools.partial(asyncio.tasks._enter_task, loop)
+        self.after_task_step = functools.partial(asyncio.tasks._leave_task, loop)
 
 
 class AsyncioEventLoop(SocketEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
@@ -37,7 +38,7 @@ class AsyncioEventLoop(SocketEventLoop, asyncio.AbstractEventLoop):  # type: ign
 
     def __init__(self) -> None:
         super().__init__()
-        self.add_instrument(_AsyncioRegistry())
+        self.add_instrument(_AsyncioRegistry(self))
 
     def run_forever(self) -> None:
         asyncio.events._set_running_loop(self)

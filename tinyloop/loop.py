@@ -69,6 +69,10 @@ class EventLoop:
         self._default_executor: ThreadPoolExecutor | None = None
         self._asyncgens = AsyncGenerators(self)
         self._instruments: list[object] = []  # observers of what the loop does; see below
+        # For each event, the instrument methods that observe it. A call site asks
+        # ``event in self._observers`` (one dict lookup), so an event nobody observes costs no
+        # more than that, even while another event is observed.
+        self._observers: dict[str, list[Callable[..., object]]] = {}
 
     def __repr__(self) -> str:
         state = "running" if self.is_running() else "closed" if self._closed else "idle"
@@ -86,8 +90,8 @@ class EventLoop:
 
     def call_soon(self, callback: Callable[..., object], *args: Any, context: Any = None) -> Handle:
         """Run ``callback(*args)`` in a later turn, after everything already ready (FIFO)."""
-        self._check_closed()
-        _check_callable(callback, "call_soon")
+        if self._closed or not callable(callback):
+            self._refuse(callback, "call_soon")  # one test on the good path, every call
         handle = Handle(callback, args, self, context)
         self._ready.append(handle)
         return handle
@@ -108,14 +112,19 @@ class EventLoop:
             raise TypeError("when cannot be None")
         if math.isnan(when):
             raise ValueError("Invalid delay: NaN (not a number)")
-        self._check_closed()
-        _check_callable(callback, "call_at")
+        if self._closed or not callable(callback):
+            self._refuse(callback, "call_at")
         timer = TimerHandle(when, callback, args, self, context)
         heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
-        if self._instruments:
+        if "timer_scheduled" in self._observers:
             self._instrument("timer_scheduled", timer)
         return timer
+
+    def _refuse(self, callback: object, method: str) -> None:
+        """Raise the error a call to ``method`` with ``callback`` deserves."""
+        self._check_closed()
+        _check_callable(callback, method)
 
     def _timer_handle_cancelled(self, handle: TimerHandle) -> None:
         # Removing from the middle of a heap is O(n); leave the handle there and count it.
@@ -246,10 +255,10 @@ class EventLoop:
         """One turn of the loop: the four phases of the module docstring."""
         self._drop_cancelled_timers()
         timeout = self._select_timeout()
-        if self._instruments:
+        if "before_io_wait" in self._observers:
             self._instrument("before_io_wait", timeout)
         events = self._selector.select(timeout)
-        if self._instruments:
+        if "after_io_wait" in self._observers:
             self._instrument("after_io_wait", events)
         self._process_events(events)
         self._move_due_timers_to_ready()
@@ -302,12 +311,14 @@ class EventLoop:
 
     # --8<-- [start:move_due_timers]
     def _move_due_timers_to_ready(self) -> None:
+        if not self._scheduled:
+            return  # the usual turn of a busy loop: no timer, so no need to read the clock
         end_time = self.time() + self._clock_resolution
         while self._scheduled and self._scheduled[0]._when < end_time:
             timer = heapq.heappop(self._scheduled)
             timer._scheduled = False
             self._ready.append(timer)
-            if self._instruments:
+            if "timer_due" in self._observers:
                 self._instrument("timer_due", timer)
 
     # --8<-- [end:move_due_timers]
@@ -316,22 +327,23 @@ class EventLoop:
     # -- instruments -------------------------------------------------------------------
 
     def add_instrument(self, instrument: object) -> None:
-        """Observe the loop (trio's idea): for each event below that ``instrument`` has a
-        method for, the loop calls it. ``task_spawned(task)``, ``before_task_step(task)``,
-        ``after_task_step(task)``, ``task_exited(task)``, ``timer_scheduled(timer)``,
-        ``timer_due(timer)``, ``before_io_wait(timeout)``, ``after_io_wait(events)``. The
-        tracer (``python -m tinyloop --trace``) and the site's pictures are built on this."""
+        """Observe the loop (trio's idea): for each event of ``INSTRUMENT_EVENTS`` that
+        ``instrument`` has a method for, the loop calls it. ``task_spawned(task)``,
+        ``before_task_step(task)``, ``after_task_step(task)``, ``task_exited(task)``,
+        ``timer_scheduled(timer)``, ``timer_due(timer)``, ``before_io_wait(timeout)``,
+        ``after_io_wait(events)``. The tracer (``python -m tinyloop --trace``) and the site's
+        pictures are built on this."""
         self._instruments.append(instrument)
+        self._observers = _observers_of(self._instruments)
 
     def remove_instrument(self, instrument: object) -> None:
         self._instruments.remove(instrument)
+        self._observers = _observers_of(self._instruments)
 
     def _instrument(self, event: str, *args: Any) -> None:
-        # Callers test ``if self._instruments`` first, so an unobserved loop pays one check.
-        for instrument in self._instruments:
-            method = getattr(instrument, event, None)
-            if method is not None:
-                method(*args)
+        # Callers test ``event in self._observers`` first: an unobserved event costs one lookup.
+        for method in self._observers[event]:
+            method(*args)
 
     # -- errors --------------------------------------------------------------------------
 
@@ -391,6 +403,28 @@ class EventLoop:
         executor, self._default_executor = self._default_executor, None
         if executor is not None:
             await join_executor(self, executor, timeout)
+
+
+INSTRUMENT_EVENTS = (
+    "task_spawned",
+    "before_task_step",
+    "after_task_step",
+    "task_exited",
+    "timer_scheduled",
+    "timer_due",
+    "before_io_wait",
+    "after_io_wait",
+)
+
+
+def _observers_of(instruments: list[object]) -> dict[str, list[Callable[..., object]]]:
+    """For each event, the methods of ``instruments`` that observe it, in the order added."""
+    observers: dict[str, list[Callable[..., object]]] = {}
+    for event in INSTRUMENT_EVENTS:
+        methods = [getattr(i, event) for i in instruments if hasattr(i, event)]
+        if methods:
+            observers[event] = methods
+    return observers
 
 
 def _stop_loop_when_done(future: Future[Any]) -> None:

@@ -60,7 +60,7 @@ class Task(Future[T]):
         # The first step is an ordinary callback: creating a task runs none of its code.
         self._loop.call_soon(self.__step, context=self._context)
         _all_tasks.add(self)
-        if self._loop._instruments:
+        if "task_spawned" in self._loop._observers:
             self._loop._instrument("task_spawned", self)
 
     def __repr__(self) -> str:
@@ -125,7 +125,7 @@ class Task(Future[T]):
             self._must_cancel = False
         self._fut_waiter = None
         _current_tasks[self._loop] = self
-        if self._loop._instruments:
+        if "before_task_step" in self._loop._observers:
             self._loop._instrument("before_task_step", self)
         try:
             result = self._coro.send(None) if exc is None else self._coro.throw(exc)
@@ -147,10 +147,10 @@ class Task(Future[T]):
             self.__suspend_on(result)
         finally:
             del _current_tasks[self._loop]
-            if self._loop._instruments:
+            if "after_task_step" in self._loop._observers:
                 self._loop._instrument("after_task_step", self)
-                if self.done():
-                    self._loop._instrument("task_exited", self)
+            if "task_exited" in self._loop._observers and self.done():
+                self._loop._instrument("task_exited", self)
 
     def __suspend_on(self, result: object) -> None:
         """Decide what the object the coroutine yielded means, and arrange the next step."""
