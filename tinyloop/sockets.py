@@ -13,12 +13,11 @@ import errno
 import functools
 import selectors
 import socket
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from tinyloop.futures import Future
-from tinyloop.handles import Handle
+from tinyloop.handles import Handle, TimerHandle
 from tinyloop.selector_io import SelectorEventLoop
 
 T = TypeVar("T")
@@ -33,12 +32,10 @@ class SocketEventLoop(SelectorEventLoop):
     def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
         super().__init__(selector)
         self._sock_waits: dict[Future[Any], socket.socket] = {}  # sock_* calls waiting
-        self._next_closed_check = 0.0
-
-    def _process_events(self, events: list[tuple[selectors.SelectorKey, int]]) -> None:
-        super()._process_events(events)
-        if self._sock_waits and time.monotonic() >= self._next_closed_check:
-            self._fail_waits_on_closed_sockets()
+        # The timer of the next closed-socket check; None while no check is due. Armed by
+        # the first wait, it re-arms itself only while waits remain: a loop that never waits
+        # on a socket, or no longer does, pays nothing for it, not even a test per turn.
+        self._closed_socket_watch: TimerHandle | None = None
 
     async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
         """Receive up to ``n`` bytes; ``b""`` means the peer has closed its side."""
@@ -91,6 +88,8 @@ class SocketEventLoop(SelectorEventLoop):
         handle = Handle(self._retry, (future, call, args), self)
         self._add(fd, event, handle)
         self._sock_waits[future] = sock
+        if self._closed_socket_watch is None:
+            self._watch_for_closed_sockets()
         future.add_done_callback(functools.partial(self._sock_wait_done, fd, event, handle))
         return future
 
@@ -114,22 +113,23 @@ class SocketEventLoop(SelectorEventLoop):
         if not handle.cancelled():
             self._remove(fd, event)
 
-    def _select_timeout(self) -> float | None:
-        timeout = super()._select_timeout()
-        if self._sock_waits and (timeout is None or timeout > _CLOSED_SOCKET_CHECK):
-            return _CLOSED_SOCKET_CHECK  # wake up for the check below even if nothing happens
-        return timeout
+    def _watch_for_closed_sockets(self) -> None:
+        self._closed_socket_watch = self.call_later(
+            _CLOSED_SOCKET_CHECK, self._fail_waits_on_closed_sockets
+        )
 
     def _fail_waits_on_closed_sockets(self) -> None:
         """epoll and kqueue drop a closed fd without a word, so a task waiting on a socket that
         another task closed would wait forever; poll(2) would report it at once (POLLNVAL). Look
         for such sockets now and then, and raise in the waiting task what the socket call would
         have raised: EBADF."""
-        self._next_closed_check = time.monotonic() + _CLOSED_SOCKET_CHECK
+        self._closed_socket_watch = None
         for future, sock in self._sock_waits.items():
             if sock.fileno() == -1 and not future.done():
                 problem = "Bad file descriptor: the socket was closed while a task awaited it"
                 future.set_exception(OSError(errno.EBADF, problem))
+        if self._sock_waits:
+            self._watch_for_closed_sockets()
 
 
 def _check_non_blocking(sock: socket.socket) -> None:

@@ -60,8 +60,8 @@ class Task(Future[T]):
         # The first step is an ordinary callback: creating a task runs none of its code.
         self._loop.call_soon(self.__step, context=self._context)
         _all_tasks.add(self)
-        if "task_spawned" in self._loop._observers:
-            self._loop._instrument("task_spawned", self)
+        for observe in self._loop._observers.get("task_spawned", ()):
+            observe(self)
 
     def __repr__(self) -> str:
         info = [self._state.lower(), f"name={self._name!r}", f"coro=<{_coro_repr(self._coro)}>"]
@@ -118,6 +118,7 @@ class Task(Future[T]):
             self._num_cancels_requested -= 1
         return self._num_cancels_requested
 
+    # --8<-- [start:step]
     def __step(self, exc: BaseException | None = None) -> None:
         if self._must_cancel:
             if not isinstance(exc, CancelledError):
@@ -125,8 +126,8 @@ class Task(Future[T]):
             self._must_cancel = False
         self._fut_waiter = None
         _current_tasks[self._loop] = self
-        if "before_task_step" in self._loop._observers:
-            self._loop._instrument("before_task_step", self)
+        for observe in self._loop._observers.get("before_task_step", ()):
+            observe(self)
         try:
             result = self._coro.send(None) if exc is None else self._coro.throw(exc)
         except StopIteration as stop:
@@ -147,20 +148,25 @@ class Task(Future[T]):
             self.__suspend_on(result)
         finally:
             del _current_tasks[self._loop]
-            if "after_task_step" in self._loop._observers:
-                self._loop._instrument("after_task_step", self)
-            if "task_exited" in self._loop._observers and self.done():
-                self._loop._instrument("task_exited", self)
+            observers = self._loop._observers
+            for observe in observers.get("after_task_step", ()):
+                observe(self)
+            if "task_exited" in observers and self.done():
+                for observe in observers["task_exited"]:
+                    observe(self)
+        # --8<-- [end:step]
 
+    # --8<-- [start:suspend_and_wakeup]
     def __suspend_on(self, result: object) -> None:
         """Decide what the object the coroutine yielded means, and arrange the next step."""
-        if isfuture(result):
-            # Any future-like object will do (duck typing, as in asyncio): asyncio's own
-            # futures too, when tinyloop's loop runs under asyncio.
-            self.__wait_for(cast(Future[Any], result))
-        elif result is None:
+        if result is None:
             # A bare yield (``sleep(0)``): give every other ready callback a turn first.
             self._loop.call_soon(self.__step, context=self._context)
+        elif getattr(result, "_asyncio_future_blocking", None) is not None:
+            # A future: any future-like object will do (duck typing, as in asyncio, which tests
+            # the same attribute here): asyncio's own futures too, when tinyloop's loop runs
+            # under asyncio.
+            self.__wait_for(cast(Future[Any], result))
         else:
             self.__fail_next_step(RuntimeError(f"Task got bad yield: {result!r}"))
 
@@ -192,6 +198,7 @@ class Task(Future[T]):
             self.__step(exc)
         else:
             self.__step()
+        # --8<-- [end:suspend_and_wakeup]
 
 
 def _coro_repr(coro: Coroutine[Any, Any, Any]) -> str:
@@ -202,8 +209,20 @@ def _coro_repr(coro: Coroutine[Any, Any, Any]) -> str:
     return f"{name}() running at {frame.f_code.co_filename}:{frame.f_lineno}"
 
 
+# The types ``iscoroutine`` has said yes to. An isinstance check against the Coroutine ABC
+# costs several times a set lookup, and every task pays it twice; CPython keeps the same cache
+# (``coroutines._iscoroutine_typecache``), capped the same way.
+_coroutine_types: set[type] = set()
+
+
 def iscoroutine(obj: object) -> bool:
-    return isinstance(obj, Coroutine)
+    if type(obj) in _coroutine_types:
+        return True
+    if isinstance(obj, Coroutine):
+        if len(_coroutine_types) < 100:
+            _coroutine_types.add(type(obj))
+        return True
+    return False
 
 
 def current_task(loop: EventLoop | None = None) -> Task[Any] | None:
