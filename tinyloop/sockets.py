@@ -32,9 +32,8 @@ class SocketEventLoop(SelectorEventLoop):
     def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
         super().__init__(selector)
         self._sock_waits: dict[Future[Any], socket.socket] = {}  # sock_* calls waiting
-        # The timer of the next closed-socket check; None while no check is due. Armed by
-        # the first wait, it re-arms itself only while waits remain: a loop that never waits
-        # on a socket, or no longer does, pays nothing for it, not even a test per turn.
+        # The timer of the next closed-socket check, pending exactly while some sock_* call
+        # waits: a loop with no such wait pays nothing for the check, not even a test per turn.
         self._closed_socket_watch: TimerHandle | None = None
 
     async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
@@ -51,9 +50,9 @@ class SocketEventLoop(SelectorEventLoop):
 
     async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
         """Send all of ``data``, waiting whenever the kernel's send buffer is full."""
-        _check_non_blocking(sock)
         view = memoryview(data).cast("B")
-        sent = 0
+        # Most sends take everything at once; a full send buffer makes the loop below wait.
+        sent = await self._sock_call(sock, selectors.EVENT_WRITE, sock.send, view)
         while sent < len(view):
             sent += await self._sock_call(sock, selectors.EVENT_WRITE, sock.send, view[sent:])
 
@@ -109,6 +108,10 @@ class SocketEventLoop(SelectorEventLoop):
 
     def _sock_wait_done(self, fd: int, event: int, handle: Handle, future: Future[Any]) -> None:
         del self._sock_waits[future]
+        if not self._sock_waits and self._closed_socket_watch is not None:
+            # No wait left to watch: a pending timer would make every turn read the clock.
+            self._closed_socket_watch.cancel()
+            self._closed_socket_watch = None
         # A cancelled handle was replaced by a later add_reader/add_writer: not ours to remove.
         if not handle.cancelled():
             self._remove(fd, event)
