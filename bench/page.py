@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import contenders, plots, results, table
+from bench import catalogue, contenders, plots, results, table
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("performance.md.tmpl")
@@ -102,6 +102,9 @@ def values(document: dict[str, Any]) -> dict[str, str]:
         "ratio_table": table.markdown(table.RATIO_TABLE_HEADERS, table.ratio_rows(document)),
         "time_table": table.markdown(table.TIME_TABLE_HEADERS, table.time_rows(document)),
         "scaling_table": table.markdown(table.SCALING_TABLE_HEADERS, table.scaling_rows(document)),
+        "target_table": table.markdown(
+            table.TARGET_TABLE_HEADERS, table.target_rows(document, catalogue.TARGETS)
+        ),
     }
     for plot in plots.plots(document):
         found[f"plot_{plot.name.removeprefix('bench_')}"] = picture(plot.name, plot.desc)
@@ -113,10 +116,9 @@ def values(document: dict[str, Any]) -> dict[str, str]:
             key = _key(f"{name}_{contender}")
             found[f"v_{key}"] = table.format_value(entry, result, -1)
         for pair, ratio in entry["ratios"].items():
-            found[
-                f"r_{_key(name)}_{_key(pair.split('/')[0])}"
-                + ("_floor" if pair.endswith("/floor") else "")
-            ] = table.format_ratio(ratio, -1, False)
+            top, bottom = pair.split("/")
+            suffix = {"floor": "_floor", "asyncio-pure": "_vs_pure"}.get(bottom, "")
+            found[f"r_{_key(name)}_{_key(top)}{suffix}"] = table.format_ratio(ratio, -1, False)
         for contender, grown in entry.get("growth", {}).items():
             found[f"g_{_key(name)}_{_key(contender)}"] = (
                 f"{grown['verdict']} ({table.TIMES}{grown['growth_factor']:.2f} from the "

@@ -37,6 +37,7 @@ PAIRS = (
     (contenders.ASYNCIO_PURE, contenders.ASYNCIO),
     (contenders.UVLOOP, contenders.ASYNCIO),
     (contenders.TINYLOOP, contenders.FLOOR),
+    (contenders.TINYLOOP, contenders.ASYNCIO_PURE),
 )
 """The ratios the page reports, numerator over denominator, computed round by round."""
 

@@ -17,6 +17,7 @@ RATIO_HEADERS = (
     "asyncio-pure / asyncio",
     "uvloop / asyncio",
     "tinyloop / floor",
+    "tinyloop / asyncio-pure",
 )
 
 
@@ -135,5 +136,49 @@ def text(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 RATIO_TABLE_HEADERS = ("benchmark", "asyncio", *RATIO_HEADERS)
+TARGET_TABLE_HEADERS = (
+    "benchmark",
+    "the work",
+    "target",
+    "tinyloop / asyncio",
+    "met",
+    "tinyloop / asyncio-pure",
+    "below asyncio-pure",
+)
 TIME_TABLE_HEADERS = ("benchmark", *contenders.CONTENDERS)
 SCALING_TABLE_HEADERS = ("curve", "contender", "smallest size", "largest size", "growth")
+
+
+def target_rows(document: dict[str, Any], targets: dict[str, float]) -> list[list[str]]:
+    """Per microbenchmark with a target: the target for tinyloop / asyncio, the median ratio,
+    whether it is met, and whether tinyloop is below asyncio-pure (median of the paired
+    per-round ratios below 1)."""
+    rows = []
+    for name in micro_names(document):
+        if name not in targets:
+            continue
+        entry = document["benchmarks"][name]
+        target = targets[name]
+        work = "the loop's" if target == 1.0 else "Task and Future objects"
+        against_asyncio = entry["ratios"]["tinyloop/asyncio"]
+        against_pure = entry["ratios"]["tinyloop/asyncio-pure"]
+        rows.append(
+            [
+                entry["title"],
+                work,
+                f"{target:.1f}{TIMES}",
+                format_ratio(against_asyncio),
+                _verdict(against_asyncio, target, at_most=True),
+                format_ratio(against_pure),
+                _verdict(against_pure, 1.0, at_most=False),
+            ]
+        )
+    return rows
+
+
+def _verdict(ratio: dict[str, Any], limit: float, *, at_most: bool) -> str:
+    """``yes`` if the median is at most ``limit`` (or below it, when not ``at_most``)."""
+    if ratio["status"] != "measured":
+        return str(ratio["status"])
+    median = ratio["points"][0]["median"]
+    return "yes" if median < limit or (at_most and median == limit) else "no"

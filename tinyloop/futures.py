@@ -36,19 +36,16 @@ class Future(Generic[T]):
     _asyncio_future_blocking = False
     # True while an exception is set that nobody has looked at; see __del__.
     _log_traceback = False
-    # A new future's state, as class attributes (CPython's futures.py does the same): reading
-    # one finds the class's value until the future sets its own, and a program that makes a
-    # future per await does not pay for setting six attributes each time.
-    _state = _PENDING
-    _result: T | None = None
-    _exception: BaseException | None = None
-    _exception_tb: TracebackType | None = None
-    _cancel_message: Any = None
-    _cancelled_exc: CancelledError | None = None
 
     def __init__(self, *, loop: EventLoop | None = None) -> None:
         self._loop = loop if loop is not None else get_event_loop()
+        self._state = _PENDING
+        self._result: T | None = None
+        self._exception: BaseException | None = None
+        self._exception_tb: TracebackType | None = None
         self._callbacks: list[tuple[DoneCallback, contextvars.Context]] = []
+        self._cancel_message: Any = None
+        self._cancelled_exc: CancelledError | None = None
 
     def __repr__(self) -> str:
         info = [self._state.lower()]
