@@ -6,6 +6,7 @@ import contextvars
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
@@ -90,3 +91,91 @@ def test_a_non_callable_given_to_run_in_executor_is_a_type_error(aio: ModuleType
 
     with pytest.raises(TypeError, match="callable"):
         aio.run(main(), debug=True)
+
+
+def _from_another_thread(call: Callable[[], object]) -> threading.Thread:
+    thread = threading.Thread(target=call)
+    thread.start()
+    return thread
+
+
+def test_run_coroutine_threadsafe_hands_the_result_to_the_calling_thread(aio: ModuleType) -> None:
+    import concurrent.futures
+
+    seen: list[object] = []
+
+    async def add(a: int, b: int) -> int:
+        await aio.sleep(0.01)
+        return a + b
+
+    def in_a_thread(loop: object) -> None:
+        future = aio.run_coroutine_threadsafe(add(2, 3), loop)
+        seen.append(isinstance(future, concurrent.futures.Future))
+        seen.append(future.result(timeout=5))
+
+    async def main() -> None:
+        loop = aio.get_running_loop()
+        thread = _from_another_thread(lambda: in_a_thread(loop))
+        await aio.to_thread(thread.join)
+
+    aio.run(main())
+    assert seen == [True, 5]
+
+
+def test_run_coroutine_threadsafe_raises_the_coroutines_exception_in_the_caller(
+    aio: ModuleType,
+) -> None:
+    errors: list[BaseException] = []
+
+    async def fail() -> None:
+        raise LookupError("on the loop")
+
+    def in_a_thread(loop: object) -> None:
+        try:
+            aio.run_coroutine_threadsafe(fail(), loop).result(timeout=5)
+        except LookupError as exc:
+            errors.append(exc)
+
+    async def main() -> None:
+        loop = aio.get_running_loop()
+        thread = _from_another_thread(lambda: in_a_thread(loop))
+        await aio.to_thread(thread.join)
+
+    aio.run(main())
+    assert [str(exc) for exc in errors] == ["on the loop"]
+
+
+def test_cancelling_run_coroutine_threadsafes_future_cancels_the_task(aio: ModuleType) -> None:
+    outcome: list[str] = []
+    started = threading.Event()
+
+    async def forever() -> None:
+        started.set()
+        try:
+            await aio.sleep(3600)
+        except aio.CancelledError:
+            outcome.append("task cancelled")
+            raise
+
+    def in_a_thread(loop: object) -> None:
+        future = aio.run_coroutine_threadsafe(forever(), loop)
+        started.wait(timeout=5)
+        outcome.append(f"cancel() -> {future.cancel()}")
+
+    async def main() -> None:
+        loop = aio.get_running_loop()
+        thread = _from_another_thread(lambda: in_a_thread(loop))
+        await aio.to_thread(thread.join)
+        while "task cancelled" not in outcome:
+            await aio.sleep(0.01)
+
+    aio.run(main())
+    assert outcome == ["cancel() -> True", "task cancelled"]
+
+
+def test_run_coroutine_threadsafe_refuses_what_is_not_a_coroutine(aio: ModuleType) -> None:
+    async def main() -> None:
+        aio.run_coroutine_threadsafe(lambda: None, aio.get_running_loop())
+
+    with pytest.raises(TypeError, match="A coroutine object is required"):
+        aio.run(main())

@@ -46,7 +46,7 @@ from tinyloop.tasks import (
     iscoroutine,
     sleep,
 )
-from tinyloop.threads import to_thread, wrap_future
+from tinyloop.threads import run_coroutine_threadsafe, to_thread, wrap_future
 from tinyloop.timeouts import Timeout, timeout, timeout_at, wait_for
 from tinyloop.waiting import (
     ALL_COMPLETED,
@@ -99,6 +99,7 @@ __all__ = [
     "new_event_loop",
     "open_connection",
     "run",
+    "run_coroutine_threadsafe",
     "shield",
     "sleep",
     "start_server",

@@ -1,9 +1,11 @@
-"""Threads: run blocking functions elsewhere and await their results on the loop.
+"""Threads: run blocking functions elsewhere and await their results on the loop, and run a
+coroutine on the loop from another thread.
 
-CPython: ``Lib/asyncio/threads.py`` (``to_thread``) and ``wrap_future`` from
-``Lib/asyncio/futures.py``. These are the only threads tinyloop ever starts (asyncio likewise):
-the loop's own work all happens in the thread that runs it. A worker thread never touches a loop
-future directly; it hands the outcome over with ``call_soon_threadsafe``, which wakes the loop.
+CPython: ``Lib/asyncio/threads.py`` (``to_thread``), ``wrap_future`` from
+``Lib/asyncio/futures.py`` and ``run_coroutine_threadsafe`` from ``Lib/asyncio/tasks.py``. These
+are the only threads tinyloop ever starts (asyncio likewise): the loop's own work all happens in
+the thread that runs it. A worker thread never touches a loop future directly; it hands the
+outcome over with ``call_soon_threadsafe``, which wakes the loop.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import contextvars
 import functools
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tinyloop.futures import Future, copy_outcome, isfuture
 from tinyloop.running import get_running_loop
+from tinyloop.tasks import Task, iscoroutine
 
 if TYPE_CHECKING:
     from tinyloop.loop import EventLoop
@@ -54,6 +57,48 @@ def wrap_future(
 def _copy_outcome(source: concurrent.futures.Future[T], target: Future[T]) -> None:
     if not target.cancelled():
         copy_outcome(source, target)
+
+
+def run_coroutine_threadsafe(
+    coro: Coroutine[Any, Any, T], loop: EventLoop
+) -> concurrent.futures.Future[T]:
+    """From a thread that is not running ``loop``: run ``coro`` as a task on it. Returns a
+    ``concurrent.futures`` future for the outcome, whose ``result()`` blocks the calling
+    thread, not the loop; cancelling it cancels the task. (CPython: ``futures._chain_future``
+    does the chaining both ways.)"""
+    if not iscoroutine(coro):
+        raise TypeError("A coroutine object is required")
+    outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+    def start() -> None:  # on the loop's thread
+        try:
+            task = loop.create_task(coro)
+        except BaseException as exc:
+            if outcome.set_running_or_notify_cancel():
+                outcome.set_exception(exc)
+            raise
+        task.add_done_callback(functools.partial(_settle, outcome))
+        outcome.add_done_callback(functools.partial(_cancel_task_if_cancelled, task, loop))
+
+    loop.call_soon_threadsafe(start)
+    return outcome
+
+
+def _settle(outcome: concurrent.futures.Future[T], task: Task[T]) -> None:
+    # A cancelled concurrent future cannot be set; one that is already running cannot be
+    # cancelled: cancel first, and set only if set_running_or_notify_cancel says it may.
+    if task.cancelled():
+        outcome.cancel()
+    elif outcome.set_running_or_notify_cancel():
+        copy_outcome(task, outcome)  # type: ignore[arg-type]
+
+
+def _cancel_task_if_cancelled(
+    task: Task[Any], loop: EventLoop, outcome: concurrent.futures.Future[Any]
+) -> None:
+    # Runs in whichever thread cancelled ``outcome``: reach the task through the loop.
+    if outcome.cancelled() and not loop.is_closed():
+        loop.call_soon_threadsafe(task.cancel)
 
 
 async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
