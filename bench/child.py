@@ -79,12 +79,7 @@ def _measure(name: str, benchmark_name: str, n: int, leaks: _Leaks) -> dict[str,
     def run(size: int) -> float:
         if flavour is None:
             return FLOORS[benchmark_name](size)
-        loop = flavour.new_event_loop()
-        try:
-            return float(loop.run_until_complete(benchmark.workload(flavour.aio, size)))
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+        return float(flavour.run(benchmark.workload, size))
 
     run(benchmark.warmup(n))
     # Counted after the warm-up: a loop may open something once per process (uvloop does).

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 TINYLOOP = "tinyloop"
 ASYNCIO = "asyncio"
@@ -58,6 +60,16 @@ class Flavour:
     aio: ModuleType
     new_event_loop: Callable[[], Any]
 
+    def run(self, workload: Callable[[ModuleType, int], Coroutine[Any, Any, T]], n: int) -> T:
+        """``workload(aio, n)`` on a new loop of this contender, closed (with its async
+        generators) afterwards; what the workload returns."""
+        loop = self.new_event_loop()
+        try:
+            return loop.run_until_complete(workload(self.aio, n))  # type: ignore[no-any-return]
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
 
 def set_up(name: str) -> Flavour:
     """Import and check the contender ``name``; call this before anything imports asyncio."""
@@ -72,7 +84,8 @@ def set_up(name: str) -> Flavour:
             raise ContenderMisconfigured("asyncio as shipped is expected to use _asyncio (C)")
         return Flavour(name, asyncio, asyncio.new_event_loop)
     if name == ASYNCIO_PURE:
-        return Flavour(name, _pure_asyncio(), _pure_asyncio().new_event_loop)
+        pure = _pure_asyncio()
+        return Flavour(name, pure, pure.new_event_loop)
     if name == UVLOOP:
         try:
             uvloop = importlib.import_module("uvloop")

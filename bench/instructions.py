@@ -55,15 +55,6 @@ def per_operation(contender: str, benchmark: str, small: int, large: int) -> flo
     return extra / (operations(large) - operations(small))
 
 
-def _run_once(contender: str, benchmark: str, n: int) -> None:
-    flavour = contenders.set_up(contender)
-    loop = flavour.new_event_loop()
-    try:
-        loop.run_until_complete(BENCHMARKS[benchmark].workload(flavour.aio, n))
-    finally:
-        loop.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
     parser.add_argument("benchmark", choices=sorted(BENCHMARKS))
@@ -73,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     small, large = args.sizes or (BENCHMARKS[args.benchmark].sizes["quick"][0],) * 2
     if args.run_once:
-        _run_once(args.contender, args.benchmark, small)
+        contenders.set_up(args.contender).run(BENCHMARKS[args.benchmark].workload, small)
         return 0
     if shutil.which("valgrind") is None:
         parser.error("valgrind is not on PATH (Debian: apt-get install valgrind)")

@@ -33,11 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.n if args.n is not None else benchmark.sizes["full"][0]
 
     def run(size: int) -> None:
-        loop = flavour.new_event_loop()
-        try:
-            loop.run_until_complete(benchmark.workload(flavour.aio, size))
-        finally:
-            loop.close()
+        flavour.run(benchmark.workload, size)
 
     run(benchmark.warmup(n))
     if args.pyinstrument:
