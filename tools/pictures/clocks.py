@@ -18,11 +18,10 @@ from __future__ import annotations
 import contextlib
 import selectors
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator
 from unittest import mock
 
-from tinyloop.clock import VirtualTimeEventLoop
+from tinyloop.clock import VirtualTimeEventLoop, _JumpingSelector
 
 QUIET = 0.05  # seconds of real time without I/O after which the clock jumps to the next timer
 
@@ -35,34 +34,17 @@ class QuietSocketsLoop(VirtualTimeEventLoop):
         self._selector = _QuietJumpSelector(self._selector, self)
 
 
-class _QuietJumpSelector(selectors.BaseSelector):
-    def __init__(self, jumping: selectors.BaseSelector, loop: VirtualTimeEventLoop) -> None:
-        self._jumping = jumping  # tinyloop.clock's selector: it jumps when no socket is open
-        self._loop = loop
+class _QuietJumpSelector(_JumpingSelector):
+    """Wraps tinyloop.clock's selector (a jump if no socket is open): a jump if all are quiet."""
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         sockets_open = len(self.get_map()) > 1  # one registered file object is the self-pipe
         if not timeout or not sockets_open:
-            return self._jumping.select(timeout)
-        events = self._jumping.select(min(timeout, QUIET))  # a real wait: sockets are open
+            return self._real.select(timeout)
+        events = self._real.select(min(timeout, QUIET))  # a real wait: sockets are open
         if not events:
             self._loop._now += timeout  # quiet: nothing comes before the timer; jump to it
         return events
-
-    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        return self._jumping.register(fileobj, events, data)
-
-    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
-        return self._jumping.unregister(fileobj)
-
-    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        return self._jumping.modify(fileobj, events, data)
-
-    def get_map(self) -> Mapping[Any, selectors.SelectorKey]:
-        return self._jumping.get_map()
-
-    def close(self) -> None:
-        self._jumping.close()
 
 
 def new_virtual_loop() -> VirtualTimeEventLoop:
