@@ -20,8 +20,11 @@ Kind = Literal["micro", "scaling", "memory"]
 Workload = Callable[[ModuleType, int], Coroutine[Any, Any, float]]
 MODES = ("quick", "full")
 
-ROUNDS = {"quick": 2, "full": 5}
-"""Rounds of a microbenchmark: each round runs every contender once, in a fresh process."""
+ROUNDS = {"quick": 2, "full": 9}
+"""Rounds of a microbenchmark: each round runs every contender once, in a fresh process. Nine,
+not five: on this VM a host's neighbours can slow a few seconds of a run, and two runs of five
+rounds on an idle guest gave per-round ratios spread up to twice the median and medians that
+moved by 0.3; the median of nine lets four such rounds pass."""
 SCALING_ROUNDS = {"quick": 2, "full": 3}
 """Rounds of a scaling benchmark at each size, except the sizes from ``one_round_from`` on."""
 SCALING_LOOPS = ("tinyloop", "asyncio", "uvloop")
