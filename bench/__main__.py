@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     mode_name = args.mode or "full"
     chosen = [BENCHMARKS[name] for name in args.only] if args.only else list(BENCHMARKS.values())
 
-    date = datetime.datetime.now(datetime.timezone.utc)
+    date = datetime.datetime.now(datetime.UTC)
     described = machine.describe()
     try:
         raw = run_suite(mode_name, chosen, (lambda line: None) if args.quiet else _progress)

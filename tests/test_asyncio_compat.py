@@ -9,10 +9,6 @@ import pytest
 
 import tinyloop
 
-pytestmark = pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="asyncio.Runner(loop_factory=...) is new in Python 3.11"
-)
-
 
 def run_on_tinyloop(coro: object) -> object:
     with asyncio.Runner(loop_factory=tinyloop.new_event_loop) as runner:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import selectors
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,11 +125,6 @@ def asyncio_create_task(aio: ModuleType, coro: Any) -> Any:
     return aio.get_running_loop().create_task(coro)
 
 
-@pytest.mark.skipif(
-    sys.version_info < (3, 11),
-    reason="tinyloop follows asyncio 3.11+: cancellation was reworked in 3.11 (cancel requests "
-    "are counted, messages reach the awaiter), and asyncio 3.10 differs from it there",
-)
 @settings(
     max_examples=400,
     deadline=None,

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from types import ModuleType
 from typing import Any
 
 import pytest
-from versions import asyncio_needs
-
-needs_311 = pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="asyncio has timeout() and TaskGroup from Python 3.11"
-)
 
 
 def test_lock_hands_over_in_first_come_first_served_order(aio: ModuleType) -> None:
@@ -186,7 +180,6 @@ def test_wait_for_returns_the_result_in_time(aio: ModuleType) -> None:
     assert aio.run(main()) == "in time"
 
 
-@needs_311
 def test_timeout_turns_its_own_cancellation_into_timeout_error(aio: ModuleType) -> None:
     async def main() -> tuple[bool, int]:
         with pytest.raises(TimeoutError):
@@ -197,7 +190,6 @@ def test_timeout_turns_its_own_cancellation_into_timeout_error(aio: ModuleType) 
     assert aio.run(main()) == (True, 0)
 
 
-@needs_311
 def test_a_timeout_that_does_not_expire_changes_nothing(aio: ModuleType) -> None:
     async def main() -> tuple[str, bool]:
         async with aio.timeout(1) as scope:
@@ -207,7 +199,6 @@ def test_a_timeout_that_does_not_expire_changes_nothing(aio: ModuleType) -> None
     assert aio.run(main()) == ("fine", False)
 
 
-@needs_311
 def test_the_inner_of_nested_timeouts_expires_first(aio: ModuleType) -> None:
     async def main() -> tuple[bool, bool]:
         async with aio.timeout(1) as outer:
@@ -219,7 +210,6 @@ def test_the_inner_of_nested_timeouts_expires_first(aio: ModuleType) -> None:
     assert aio.run(main()) == (True, False)
 
 
-@needs_311
 def test_a_rescheduled_timeout_expires_at_its_new_deadline(aio: ModuleType) -> None:
     async def main() -> bool:
         loop = aio.get_running_loop()
@@ -232,7 +222,6 @@ def test_a_rescheduled_timeout_expires_at_its_new_deadline(aio: ModuleType) -> N
     assert aio.run(main()) is True
 
 
-@needs_311
 def test_timeout_at_takes_an_absolute_deadline(aio: ModuleType) -> None:
     async def main() -> float:
         loop = aio.get_running_loop()
@@ -298,8 +287,6 @@ def test_wait_with_a_timeout_returns_what_is_still_pending(aio: ModuleType) -> N
     [("empty", ValueError), ("coroutine", TypeError), ("bad return_when", ValueError)],
 )
 def test_wait_rejects_bad_arguments(aio: ModuleType, argument: str, error: type) -> None:
-    if argument == "coroutine":
-        asyncio_needs(aio, (3, 11), "wait() accepts coroutines, with a DeprecationWarning")
 
     async def main() -> None:
         task = aio.create_task(aio.sleep(0))
@@ -329,7 +316,6 @@ def test_as_completed_yields_results_in_finishing_order(aio: ModuleType) -> None
     assert aio.run(main()) == ["fast", "slow"]
 
 
-@needs_311
 def test_task_group_waits_for_all_its_tasks(aio: ModuleType) -> None:
     async def main() -> list[str]:
         async with aio.TaskGroup() as group:
@@ -339,7 +325,6 @@ def test_task_group_waits_for_all_its_tasks(aio: ModuleType) -> None:
     assert aio.run(main()) == ["0.002", "0.001"]
 
 
-@needs_311
 def test_task_group_cancels_siblings_and_raises_an_exception_group(aio: ModuleType) -> None:
     async def fail() -> None:
         await aio.sleep(0.001)
@@ -359,7 +344,6 @@ def test_task_group_cancels_siblings_and_raises_an_exception_group(aio: ModuleTy
     assert aio.run(main()) == (["ValueError"], True)
 
 
-@needs_311
 def test_task_group_refuses_new_tasks_once_finished(aio: ModuleType) -> None:
     async def main() -> None:
         async with aio.TaskGroup() as group:

@@ -14,7 +14,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from versions import asyncio_needs
 
 import tinyloop
 
@@ -483,8 +482,6 @@ def test_cancelling_serve_forever_closes_the_server(aio: ModuleType) -> None:
 
 
 def test_a_handler_that_raises_is_reported_and_its_connection_closed(aio: ModuleType) -> None:
-    asyncio_needs(aio, (3, 11), "3.10 leaves the connection of a failed handler open")
-
     async def broken(reader: Any, writer: Any) -> None:
         raise LookupError("a bug in the handler")
 

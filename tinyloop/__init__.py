@@ -16,8 +16,6 @@ itself), ``clock`` (virtual time), ``tracing``, and ``python -m tinyloop script.
 an asyncio program with tinyloop standing in for asyncio.
 """
 
-import sys
-
 from tinyloop.exceptions import CancelledError, InvalidStateError, TimeoutError
 from tinyloop.futures import Future, isfuture
 from tinyloop.gathering import gather
@@ -37,6 +35,7 @@ from tinyloop.streams import (
     open_connection,
     start_server,
 )
+from tinyloop.taskgroups import TaskGroup
 from tinyloop.tasks import (
     Task,
     all_tasks,
@@ -83,6 +82,7 @@ __all__ = [
     "StreamReader",
     "StreamWriter",
     "Task",
+    "TaskGroup",
     "Timeout",
     "TimeoutError",
     "TimerHandle",
@@ -110,9 +110,3 @@ __all__ = [
     "wait_for",
     "wrap_future",
 ]
-
-# TaskGroup needs ExceptionGroup, new in Python 3.11; asyncio 3.10 has no TaskGroup either.
-if sys.version_info >= (3, 11):
-    from tinyloop.taskgroups import TaskGroup
-
-    __all__ += ["TaskGroup"]

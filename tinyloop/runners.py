@@ -1,16 +1,18 @@
 """The runner: ``run(main())`` makes a loop, runs ``main`` in a task, and cleans up after it.
 
-CPython: ``Lib/asyncio/runners.py`` (``run``, ``Runner``; 3.10 has ``run`` alone, doing the same
-steps). Cleaning up is most of the work: cancel the tasks ``main`` left behind and wait for them,
-close suspended async generators, wait for the default executor's threads, close the loop.
+CPython: ``Lib/asyncio/runners.py`` (``run``, ``Runner``). Cleaning up is most of the work:
+cancel the tasks ``main`` left behind and wait for them, close suspended async generators, wait
+for the default executor's threads, close the loop.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Coroutine
+import inspect
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tinyloop import running
 from tinyloop.asyncio_compat import AsyncioEventLoop
@@ -71,14 +73,16 @@ class Runner:
                 self._loop.set_debug(self._debug)
         return self._loop
 
-    def run(self, coro: Coroutine[Any, Any, T], *, context: contextvars.Context | None = None) -> T:
+    def run(self, coro: Awaitable[T], *, context: contextvars.Context | None = None) -> T:
         """Run ``coro`` in a task until it is done; return its result or raise its exception."""
-        if not iscoroutine(coro):
+        if sys.version_info < (3, 14) and not iscoroutine(coro):
+            # Before 3.14 asyncio's Runner takes a coroutine and nothing else.
             raise ValueError(f"a coroutine was expected, got {coro!r}")
         if running._get_running_loop() is not None:
             raise RuntimeError("Runner.run() cannot be called from a running event loop")
         loop = self.get_loop()
-        task = loop.create_task(coro, context=context if context is not None else self._context)
+        main = _as_coroutine(coro)
+        task = loop.create_task(main, context=context if context is not None else self._context)
         return loop.run_until_complete(task)
 
     def close(self) -> None:
@@ -97,8 +101,22 @@ class Runner:
             self._closed = True
 
 
+def _as_coroutine(awaitable: Awaitable[T]) -> Coroutine[Any, Any, T]:
+    """``awaitable`` if it is a coroutine; else (3.14 on) a coroutine that awaits it, as asyncio's
+    ``Runner.run`` makes one, so that a task can drive it."""
+    if iscoroutine(awaitable):
+        return cast(Coroutine[Any, Any, T], awaitable)
+    if not inspect.isawaitable(awaitable):
+        raise TypeError("An asyncio.Future, a coroutine or an awaitable is required")
+
+    async def wait() -> T:
+        return await awaitable
+
+    return wait()
+
+
 def run(
-    main: Coroutine[Any, Any, T],
+    main: Awaitable[T],
     *,
     debug: bool | None = None,
     loop_factory: Callable[[], EventLoop] | None = None,

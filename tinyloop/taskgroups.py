@@ -9,7 +9,6 @@ only a cancellation from outside propagates as CancelledError.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any, TypeVar
@@ -20,9 +19,6 @@ from tinyloop.running import get_running_loop
 from tinyloop.tasks import Task, current_task
 
 T = TypeVar("T")
-
-if sys.version_info < (3, 11):
-    raise ImportError("TaskGroup needs Python 3.11 or newer: it raises an ExceptionGroup")
 
 
 class TaskGroup:
@@ -123,6 +119,4 @@ def _is_base_error(exc: BaseException) -> bool:
 
 
 def _exception_group(errors: list[BaseException]) -> BaseException:
-    if sys.version_info >= (3, 11):  # always, by the check at the top; this tells type checkers
-        return BaseExceptionGroup("unhandled errors in a TaskGroup", errors)  # noqa: F821
-    raise RuntimeError("TaskGroup needs Python 3.11 or newer")
+    return BaseExceptionGroup("unhandled errors in a TaskGroup", errors)
