@@ -9,10 +9,15 @@ which fences count as Python, and what the marks mean.
 from __future__ import annotations
 
 import ast
+import atexit
+import difflib
+import functools
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +31,11 @@ PYTHON_FENCES = {"python", "py", "python3"}
 LOOPS = ("asyncio", "tinyloop")
 # Marks a block may carry, each with a reason a reader can see in the test summary.
 KNOWN_MARKS = {"asyncio_only", "expect_error", "skip", "skipif"}
+MARKER = "<!--pytest-codeblocks:expected-output-->"
+OUTPUT_LANGUAGES = {"text"}  # the fence after a marker: what the block prints
+# The longest one run of a block may take, in seconds, before it counts as hanging: CONTRIBUTING
+# says why it is this number.
+BLOCK_TIME_LIMIT = float(os.environ.get("BLOCK_TIME_LIMIT", "60"))
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class DocBlock:
     expected_output: str | None
     ignore_whitespace: bool
     marks: tuple[tuple[str, str, bool], ...]  # (name, reason, applies on this Python)
-    problems: tuple[str, ...]  # marks that are malformed or carry no reason
+    problems: tuple[str, ...]  # "page:line: what is wrong" with its marks or its output fence
     mark_texts: tuple[str, ...] = ()  # the marks as written, e.g. 'pytest.mark.skipif(…)'
 
     @property
@@ -65,38 +75,126 @@ def is_source_listing(code: str) -> bool:
 
 
 def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
-    blocks = []
-    for md in sorted(docs.rglob("*.md")):
-        with warnings.catch_warnings():
-            # Its old "pytest-codeblocks:skip" spelling warns; we report it below instead.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            try:
-                found = extract_from_file(md)
-            except RuntimeError as exc:
-                raise RuntimeError(f"{md.relative_to(ROOT)}: {exc}") from None
-        for block in found:
-            if fence_language(block.syntax) in PYTHON_FENCES and not is_source_listing(block.code):
-                marks, problems = _parse_marks(block.marks)
-                blocks.append(
-                    DocBlock(
-                        path=md.relative_to(ROOT).as_posix(),
-                        line=block.lineno,
-                        code=block.code,
-                        expected_output=block.expected_output,
-                        ignore_whitespace=block.expected_output_ignore_whitespace,
-                        marks=tuple(marks),
-                        problems=tuple(problems),
-                        mark_texts=tuple(block.marks),
-                    )
-                )
-    return blocks
+    """The Python blocks of every page under ``docs``."""
+    return [block for md in sorted(docs.rglob("*.md")) for block in blocks_in(md)]
 
 
 def blocks_on(pages: list[Path]) -> list[DocBlock]:
     """The Python blocks of ``pages`` (paths as given on a command line), or of every page if
     none is given."""
-    wanted = {page.resolve().relative_to(ROOT).as_posix() for page in pages}
-    return [block for block in find_blocks() if not wanted or block.path in wanted]
+    if not pages:
+        return find_blocks()
+    return [block for page in pages for block in blocks_in(page)]
+
+
+def page_label(md: Path) -> str:
+    """How messages name a page: ``docs/time.md`` inside the project, else the path itself."""
+    md = md.resolve()
+    return md.relative_to(ROOT).as_posix() if md.is_relative_to(ROOT) else str(md)
+
+
+def blocks_in(md: Path) -> list[DocBlock]:
+    """The Python blocks of one page, each with the problems of its marks and output fence."""
+    label = page_label(md)
+    with warnings.catch_warnings():
+        # Its old "pytest-codeblocks:skip" spelling warns; we report it below instead.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            found = extract_from_file(md)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{label}: {exc}") from None
+    lines = md.read_text(encoding="utf-8").splitlines(keepends=True)
+    blocks = []
+    for block in found:
+        if fence_language(block.syntax) in PYTHON_FENCES and not is_source_listing(block.code):
+            marks, mark_problems = _parse_marks(block.marks)
+            problems = [f"{label}:{block.lineno}: {problem}" for problem in mark_problems]
+            try:
+                output_fence(lines, block.lineno - 1)
+            except PageError as exc:
+                problems.append(f"{label}:{exc.line}: {exc}")
+            blocks.append(
+                DocBlock(
+                    path=label,
+                    line=block.lineno,
+                    code=block.code,
+                    expected_output=block.expected_output,
+                    ignore_whitespace=block.expected_output_ignore_whitespace,
+                    marks=tuple(marks),
+                    problems=tuple(problems),
+                    mark_texts=tuple(block.marks),
+                )
+            )
+    return blocks
+
+
+class PageError(ValueError):
+    """The Markdown around a block is not what the harness can read, at ``line`` (1-based)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced block of a page, by 0-based line numbers of its opening and closing fences."""
+
+    opening: int
+    closing: int
+    indent: str
+    fence: str  # the opening run of backticks or tildes, e.g. "```"
+    language: str
+
+
+def fence_at(lines: list[str], opening: int) -> Fence | None:
+    """The fenced block that opens on ``lines[opening]``, or None if no fence opens there. It
+    closes, as in Python-Markdown, at the first line made only of at least as many of the same
+    character."""
+    stripped = lines[opening].lstrip()
+    char = stripped[:1]
+    fence = char * (len(stripped) - len(stripped.lstrip(char))) if char in ("`", "~") else ""
+    if len(fence) < 3:
+        return None
+    indent = lines[opening][: len(lines[opening]) - len(stripped)]
+    for closing in range(opening + 1, len(lines)):
+        candidate = lines[closing].strip()
+        if candidate.startswith(fence) and candidate == char * len(candidate):
+            return Fence(opening, closing, indent, fence, fence_language(stripped[len(fence) :]))
+    raise PageError(opening + 1, "the fence opened here is never closed")
+
+
+def output_fence(lines: list[str], opening: int) -> Fence | None:
+    """The output fence after the expected-output marker that follows the block opening on
+    ``lines[opening]`` (0-based); None if no marker follows the block. A marker followed by
+    anything but a ``text`` fence is a PageError: the harness would compare the block's output
+    with whatever fence comes next on the page."""
+    block = fence_at(lines, opening)
+    if block is None:
+        raise PageError(opening + 1, "no code fence opens here")
+    marker = _next_filled(lines, block.closing + 1)
+    if marker is None or lines[marker].strip() != MARKER:
+        return None
+    start = _next_filled(lines, marker + 1)
+    if start is None:
+        raise PageError(marker + 1, "the expected-output marker ends the page; ```text must follow")
+    found = fence_at(lines, start)
+    if found is None:
+        shown = lines[start].strip()[:40]
+        raise PageError(
+            marker + 1, f"the expected-output marker is followed by {shown!r}, not a ```text fence"
+        )
+    if found.language not in OUTPUT_LANGUAGES:
+        raise PageError(
+            marker + 1,
+            f"the expected-output marker is followed by a {found.language or 'plain'} fence "
+            f"(line {start + 1}), not ```text: is an output block missing?",
+        )
+    return found
+
+
+def _next_filled(lines: list[str], start: int) -> int | None:
+    return next((i for i in range(start, len(lines)) if lines[i].strip()), None)
 
 
 def _parse_marks(texts: list[str]) -> tuple[list[tuple[str, str, bool]], list[str]]:
@@ -140,10 +238,15 @@ def _parse_mark(text: str) -> tuple[str, str, bool]:
 
 def run(block: DocBlock, loop: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
     """Run ``block`` as a reader would, under ``loop`` ("asyncio" or "tinyloop"), in ``cwd``,
-    with warnings as errors. Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds."""
-    command = [sys.executable, "-W", "error", str(RUNNER), loop, str(ROOT / block.path)]
+    with warnings as errors. Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds.
+
+    ``-I -S``: the block sees the standard library and tinyloop, as a reader's copy of the
+    programs has them (tinyloop comes with it). Neither the project's other folders (``tests``,
+    ``tools``) nor the packages of its virtual environment are importable."""
+    command = [sys.executable, "-I", "-S", "-W", "error", str(RUNNER), loop]
+    command += [str(ROOT / block.path), str(block.line), str(_tinyloop_only())]
     return subprocess.run(
-        [*command, str(block.line)],
+        command,
         input=block.code,
         capture_output=True,
         text=True,
@@ -152,6 +255,59 @@ def run(block: DocBlock, loop: str, cwd: Path, timeout: float) -> subprocess.Com
         env=_reader_environment(),
         timeout=timeout,
     )
+
+
+def check(block: DocBlock, loop: str, cwd: Path, timeout: float = BLOCK_TIME_LIMIT) -> str | None:
+    """Run ``block`` under ``loop`` in ``cwd``; None if it did what the page says, else what went
+    wrong: the page and line, the loop, and the difference from what the page shows."""
+    if block.problems:
+        return "\n".join(block.problems)
+    try:
+        result = run(block, loop, cwd, timeout)
+    except subprocess.TimeoutExpired as exc:
+        printed = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        return (
+            f"{block.where}: the block under {loop} was still running after {timeout:.0f} s "
+            f"and was killed (does it hang?); it had printed:\n{printed}"
+        )
+    expect_error = block.reason("expect_error") is not None
+    if (result.returncode != 0) != expect_error:
+        what = "exited with status 0" if expect_error else f"failed (exit {result.returncode})"
+        return f"{block.where}: the block under {loop} {what}; the page does not expect that\n" + (
+            result.stderr
+        )
+    expected = block.expected_output if block.expected_output is not None else ""
+    if _normalise(result.stdout, block.ignore_whitespace) == _normalise(
+        expected, block.ignore_whitespace
+    ):
+        return None
+    diff = "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            result.stdout.splitlines(keepends=True),
+            fromfile=f"{block.where} (the page shows)",
+            tofile=f"{loop} (the block printed)",
+        )
+    )
+    if block.expected_output is None:
+        diff = "the page shows no output block after it, so it must print nothing\n" + diff
+    return (
+        f"{block.where}: under {loop} the block prints something other than the page shows\n"
+        f"{diff}\n{result.stderr}"
+    )
+
+
+def _normalise(text: str, ignore_whitespace: bool) -> str:
+    return " ".join(text.split()) if ignore_whitespace else text
+
+
+@functools.cache
+def _tinyloop_only() -> Path:
+    """A folder that holds tinyloop and nothing else, for the block's ``sys.path``."""
+    folder = Path(tempfile.mkdtemp(prefix="tinyloop-only-"))
+    (folder / "tinyloop").symlink_to(ROOT / "tinyloop", target_is_directory=True)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _reader_environment() -> dict[str, str]:
