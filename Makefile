@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: serve test test-all pythons build lint lock clean images expected-output bench
+.PHONY: serve test test-all test-stress pythons build lint lock clean images expected-output bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.x")'
@@ -23,12 +23,13 @@ serve: $(STAMP)
 
 # Lint and types first (fast, and they name file:line), then every test: the blocks under both
 # loops, the strict site build, the scan for other hosts and the browser test.
-# `make test PAGE=docs/x.md` checks one page instead: its blocks' lint, and its blocks under both
-# loops (PAGE may name several pages, separated by spaces).
+# `make test PAGE=docs/x.md` checks one page instead: its blocks' lint, its links, anchors and
+# pictures, and its blocks under both loops (PAGE may name several pages, separated by spaces).
 ifdef PAGE
 test: $(STAMP)
 	$(BIN)/ruff format --check $(PAGE)
 	$(BIN)/python -m tools.lint_blocks $(PAGE)
+	$(BIN)/python -m tools.check_links $(PAGE)
 	$(BIN)/python -m pytest $(addprefix --page ,$(PAGE)) $(PYTEST_ARGS)
 else
 test: $(STAMP) lint
@@ -40,6 +41,12 @@ endif
 test-all: $(STAMP)
 	$(BIN)/python -m tools.pythons check
 	$(BIN)/nox --noxfile noxfile.py
+
+# Every block under both loops N times while the machine is kept busy (tools/stress.py); lists
+# every block whose output ever differed from its page. `make test-stress N=20 PAGE=docs/x.md`.
+N ?= 5
+test-stress: $(STAMP)
+	$(BIN)/python -m tools.stress --runs $(N) $(PAGE)
 
 # Install the supported Pythons the machine lacks into .pythons/ (Debian or Ubuntu: from Debian's
 # unstable suite, with mmdebstrap; see tools/pythons.py). A second run does nothing.

@@ -81,10 +81,14 @@ def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
 
 def blocks_on(pages: list[Path]) -> list[DocBlock]:
     """The Python blocks of ``pages`` (paths as given on a command line), or of every page if
-    none is given."""
+    none is given. A page given that has no Python block is a ValueError: a mistyped name."""
     if not pages:
         return find_blocks()
-    return [block for page in pages for block in blocks_in(page)]
+    blocks = [block for page in pages for block in blocks_in(page)]
+    without = {page_label(page) for page in pages} - {block.path for block in blocks}
+    if without:
+        raise ValueError(f"no Python block in: {', '.join(sorted(without))}")
+    return blocks
 
 
 def page_label(md: Path) -> str:

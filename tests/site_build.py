@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,3 +87,32 @@ def build_once(shared: Path, name: str, project: Callable[[Path], Path]) -> Buil
             result.write_text(json.dumps([build.returncode, build.output]), encoding="utf-8")
     returncode, output = json.loads(result.read_text(encoding="utf-8"))
     return Build(returncode, output, folder / "site")
+
+
+# mkdocs names the page (relative to docs/) and the link, not the line.
+_LINK_WARNING = re.compile(
+    r"Doc file '(?P<page>[^']+)' contains (?:a|an \w+) link '(?P<link>[^']+)'"
+)
+
+
+def link_problems(output: str, project: Path = ROOT) -> list[str]:
+    """The link, anchor and picture warnings in mkdocs' ``output``, each as
+    ``docs/PAGE.md:LINE: <mkdocs' words>``, the line being where the link is written, in the
+    order of the pages and lines."""
+    problems = []
+    for line in output.splitlines():
+        found = _LINK_WARNING.search(line)
+        if found is None:
+            continue
+        page = Path("docs") / found["page"]
+        where = (page.as_posix(), _line_of(project / page, found["link"]))
+        problems.append((where, line[found.start() :].strip()))
+    return [f"{page}:{number}: {message}" for (page, number), message in sorted(problems)]
+
+
+def _line_of(page: Path, link: str) -> int:
+    """The first line of ``page`` that writes ``link`` (0 if none does: a link made by a macro)."""
+    for number, text in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+        if link in text:
+            return number
+    return 0

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.docblocks import DocBlock, blocks_in, check
-from tools import expected_output
+from tests.site_build import copy_project
+from tools import check_links, expected_output
 
 FENCE = "```"
 MARKER = "<!--pytest-codeblocks:expected-output-->"
@@ -210,3 +211,25 @@ def test_a_syntax_error_names_the_page_line_without_the_runners_frames(tmp_path:
     assert problem is not None
     assert f'File "{path}", line 3' in problem
     assert "run_block.py" not in problem
+
+
+def test_check_links_names_each_broken_link_anchor_and_picture_by_page_and_line(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "project")
+    time_page = project / "docs" / "time.md"
+    lines = time_page.read_text(encoding="utf-8").splitlines()
+    broken = [
+        "[a page that is not there](no-such-page.md)",
+        "[a section that is not there](tasks.md#no-such-anchor)",
+        "![a picture that is not there](images/no-such-picture.svg)",
+    ]
+    time_page.write_text("\n".join([*lines, "", *broken]) + "\n", encoding="utf-8")
+    first = len(lines) + 2
+    problems = check_links.check([time_page, project / "docs" / "tasks.md"], project)
+    assert [problem.split(": ", 1)[0] for problem in problems] == [
+        f"docs/time.md:{first + n}" for n in range(3)
+    ], problems
+    assert "no-such-page.md" in problems[0]
+    assert "#no-such-anchor" in problems[1]
+    assert "images/no-such-picture.svg" in problems[2]

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from site_browser import CHROMIUM, CHROMIUM_ARGS, WatchedBrowser
-from site_build import ROOT, Build, build_once, copy_project, run_folder
+from site_build import ROOT, Build, build_once, copy_project, link_problems, run_folder
 from site_scan import css_urls, is_another_host, scan_page, script_urls
 from site_server import SiteServer
 
@@ -70,7 +70,8 @@ def site(builds: dict[str, Build]) -> Path:
 
 def test_site_builds_strictly(builds: dict[str, Build]) -> None:
     build = builds["site"]
-    assert build.ok, f"mkdocs build --strict failed:\n{build.output}"
+    where = "".join(f"{problem}\n" for problem in link_problems(build.output))
+    assert build.ok, f"mkdocs build --strict failed:\n{where}{build.output}"
 
 
 def test_missing_image_fails_the_strict_build(builds: dict[str, Build]) -> None:

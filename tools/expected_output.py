@@ -35,7 +35,6 @@ from tests.docblocks import (
     blocks_on,
     fence_at,
     output_fence,
-    page_label,
     run,
 )
 
@@ -53,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.expected_output", description=__doc__)
     parser.add_argument("pages", nargs="*", type=Path, help="pages to rewrite (default: all)")
     options = parser.parse_args(argv)
-    blocks = blocks_on(options.pages)
-    without = {page_label(page) for page in options.pages} - {block.path for block in blocks}
-    if without:
-        parser.error(f"no Python block in: {', '.join(sorted(without))}")
+    try:
+        blocks = blocks_on(options.pages)
+    except ValueError as exc:
+        parser.error(str(exc))
     with ThreadPoolExecutor(max_workers=4) as pool:
         outcomes = list(pool.map(_outcome, blocks))
     changed = _rewrite(outcomes)

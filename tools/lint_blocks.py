@@ -24,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.lint_blocks", description=__doc__)
     parser.add_argument("pages", nargs="*", type=Path, help="pages to check (default: all)")
     options = parser.parse_args(argv)
-    blocks = blocks_on(options.pages)
+    try:
+        blocks = blocks_on(options.pages)
+    except ValueError as exc:
+        parser.error(str(exc))
     findings = check(blocks)
     for finding in findings:
         print(finding)
