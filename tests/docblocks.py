@@ -53,6 +53,17 @@ class DocBlock:
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
+    def skipif_conditions(self) -> list[tuple[str, str]]:
+        """Each ``skipif`` mark's condition and reason, as written: ``("sys.version_info <
+        (3, 12)", "…")``, for running the block elsewhere (the download's runner)."""
+        found = []
+        for text in self.mark_texts:
+            call = ast.parse(text, mode="eval").body
+            if isinstance(call, ast.Call) and ast.unparse(call.func) == "pytest.mark.skipif":
+                reason = next(kw.value for kw in call.keywords if kw.arg == "reason")
+                found.append((ast.unparse(call.args[0]), ast.literal_eval(reason)))
+        return found
+
     def reason(self, mark: str) -> str | None:
         """The reason of ``mark`` if the block carries it and it applies here, else None."""
         for name, reason, applies in self.marks:
@@ -75,8 +86,9 @@ def is_source_listing(code: str) -> bool:
 
 
 def find_blocks(docs: Path = DOCS) -> list[DocBlock]:
-    """The Python blocks of every page under ``docs``."""
-    return [block for md in sorted(docs.rglob("*.md")) for block in blocks_in(md)]
+    """The Python blocks of every page under ``docs``, named from the folder above it
+    (``docs/time.md``)."""
+    return [block for md in sorted(docs.rglob("*.md")) for block in blocks_in(md, docs.parent)]
 
 
 def blocks_on(pages: list[Path]) -> list[DocBlock]:
@@ -91,15 +103,15 @@ def blocks_on(pages: list[Path]) -> list[DocBlock]:
     return blocks
 
 
-def page_label(md: Path) -> str:
-    """How messages name a page: ``docs/time.md`` inside the project, else the path itself."""
-    md = md.resolve()
-    return md.relative_to(ROOT).as_posix() if md.is_relative_to(ROOT) else str(md)
+def page_label(md: Path, root: Path = ROOT) -> str:
+    """How messages name a page: ``docs/time.md`` inside ``root``, else the path itself."""
+    md, root = md.resolve(), root.resolve()
+    return md.relative_to(root).as_posix() if md.is_relative_to(root) else str(md)
 
 
-def blocks_in(md: Path) -> list[DocBlock]:
+def blocks_in(md: Path, root: Path = ROOT) -> list[DocBlock]:
     """The Python blocks of one page, each with the problems of its marks and output fence."""
-    label = page_label(md)
+    label = page_label(md, root)
     with warnings.catch_warnings():
         # Its old "pytest-codeblocks:skip" spelling warns; we report it below instead.
         warnings.simplefilter("ignore", DeprecationWarning)

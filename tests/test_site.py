@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from docblocks import find_blocks
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from site_browser import CHROMIUM, CHROMIUM_ARGS, WatchedBrowser
 from site_build import ROOT, Build, build_once, copy_project, link_problems, run_folder
 from site_scan import css_urls, is_another_host, scan_page, script_urls
 from site_server import SiteServer
+
+from tools.programs import SITE_BUNDLE, bundle_name
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
@@ -375,3 +378,24 @@ def test_palette_toggle_switches_the_home_page_to_the_dark_scheme(
     assert seen[-1] == "slate", f"{home}: the toggle went through the schemes {seen}, not 'slate'"
     save_screenshot(page, "home-dark.png")
     browser.assert_nothing_went_wrong()
+
+
+# --- The downloads of the programs ----------------------------------------------------------
+
+
+def test_every_page_with_programs_links_a_download_of_them_that_the_site_serves(
+    site: Path,
+) -> None:
+    pages = sorted({block.path for block in find_blocks()})
+    assert pages, "no page with programs: is the extraction broken?"
+    missing = []
+    for page in pages:
+        slug = Path(page).relative_to("docs").with_suffix("")
+        html_file = site / ("index.html" if slug.name == "index" else f"{slug}/index.html")
+        name = bundle_name(page)
+        if f'downloads/{name}"' not in html_file.read_text(encoding="utf-8"):
+            missing.append(f"{page}: no link to downloads/{name}")
+        elif not (site / "downloads" / name).is_file():
+            missing.append(f"{page}: links downloads/{name}, which the site lacks")
+    assert not missing, "\n".join(missing)
+    assert (site / "downloads" / SITE_BUNDLE).is_file()
