@@ -252,14 +252,18 @@ def _parse_mark(text: str) -> tuple[str, str, bool]:
     return name, reason, applies
 
 
-def run(block: DocBlock, loop: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+def run(
+    block: DocBlock, loop: str, cwd: Path, timeout: float, nice: int = 0
+) -> subprocess.CompletedProcess[str]:
     """Run ``block`` as a reader would, under ``loop`` ("asyncio" or "tinyloop"), in ``cwd``,
-    with warnings as errors. Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds.
+    with warnings as errors, at the priority ``nice`` adds. Raises ``subprocess.TimeoutExpired``
+    after ``timeout`` seconds.
 
     ``-I -S``: the block sees the standard library and tinyloop, as a reader's copy of the
     programs has them (tinyloop comes with it). Neither the project's other folders (``tests``,
     ``tools``) nor the packages of its virtual environment are importable."""
-    command = [sys.executable, "-I", "-S", "-W", "error", str(RUNNER), loop]
+    command = ["nice", "-n", str(nice)] if nice else []  # a lower priority: a slower machine
+    command += [sys.executable, "-I", "-S", "-W", "error", str(RUNNER), loop]
     command += [str(ROOT / block.path), str(block.line), str(_tinyloop_only())]
     return subprocess.run(
         command,
@@ -273,13 +277,15 @@ def run(block: DocBlock, loop: str, cwd: Path, timeout: float) -> subprocess.Com
     )
 
 
-def check(block: DocBlock, loop: str, cwd: Path, timeout: float = BLOCK_TIME_LIMIT) -> str | None:
+def check(
+    block: DocBlock, loop: str, cwd: Path, timeout: float = BLOCK_TIME_LIMIT, nice: int = 0
+) -> str | None:
     """Run ``block`` under ``loop`` in ``cwd``; None if it did what the page says, else what went
     wrong: the page and line, the loop, and the difference from what the page shows."""
     if block.problems:
         return "\n".join(block.problems)
     try:
-        result = run(block, loop, cwd, timeout)
+        result = run(block, loop, cwd, timeout, nice)
     except subprocess.TimeoutExpired as exc:
         printed = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
         return (

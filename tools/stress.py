@@ -4,9 +4,11 @@ pages given), under both loops, ``N`` times, while the machine is kept busy (``m
 A block must print what its page shows on a machine ten times slower or busier than the one it
 was written on. This command makes such a machine: it starts CPU burners (four per core) and one
 process that writes and syncs a file over and over, then runs every block as the tests run it
-(``tests/docblocks.py``), four at a time, and lists each block whose run ever differed from the
-page, with the first difference seen. It also prints the slowest runs, which is what the time
-limit per block (``BLOCK_TIME_LIMIT``) is measured against.
+(``tests/docblocks.py``), four at a time, each at a lower priority than the burners (``nice``
+``NICE``: the scheduler then gives a block about a tenth of the CPU time a burner gets), and
+lists each block whose run ever differed from the page, with the first difference seen. It also
+prints the slowest runs, which is what the time limit per block (``BLOCK_TIME_LIMIT``) is
+measured against.
 
 The load is bounded: each load process stops by itself when this command ends, however it ends
 (it watches its parent), and after ``--load-limit`` seconds at the latest.
@@ -30,6 +32,7 @@ from tests.docblocks import BLOCK_TIME_LIMIT, LOOPS, DocBlock, blocks_on, check
 
 BURNERS_PER_CORE = 4
 WORKERS = 4  # blocks run at once, as `make test` runs them (pytest -n 4)
+NICE = 5  # Linux's weights: nice 0 is 1024, nice 5 is 335; 8 burners get ~25 times a block
 
 # Each load process runs until its parent is gone or its time is up; the parent's pid and the
 # deadline come in argv. A new parent (the process was orphaned) ends it at once.
@@ -79,15 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     with _no_load() if options.no_load else _load(options.load_limit) as load:
         print(f"{len(jobs)} runs: {len(blocks)} blocks, both loops, {options.runs} times; {load}")
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            runs = list(pool.map(lambda job: _run(*job), jobs))
+            nice = 0 if options.no_load else NICE
+            runs = list(pool.map(lambda job: _run(*job, nice), jobs))
     print(f"done in {time.monotonic() - started:.0f} s")
     return _report(runs)
 
 
-def _run(block: DocBlock, loop: str) -> Run:
+def _run(block: DocBlock, loop: str, nice: int) -> Run:
     with tempfile.TemporaryDirectory() as cwd:
         started = time.monotonic()
-        problem = check(block, loop, Path(cwd))
+        problem = check(block, loop, Path(cwd), nice=nice)
         return Run(block, loop, time.monotonic() - started, problem)
 
 
