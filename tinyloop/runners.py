@@ -8,17 +8,16 @@ for the default executor's threads, close the loop.
 from __future__ import annotations
 
 import contextvars
-import inspect
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
 from tinyloop import running
 from tinyloop.asyncio_compat import AsyncioEventLoop
 from tinyloop.gathering import gather
 from tinyloop.loop import EventLoop
-from tinyloop.tasks import all_tasks, iscoroutine
+from tinyloop.tasks import all_tasks, as_coroutine, iscoroutine
 
 T = TypeVar("T")
 
@@ -81,7 +80,7 @@ class Runner:
         if running._get_running_loop() is not None:
             raise RuntimeError("Runner.run() cannot be called from a running event loop")
         loop = self.get_loop()
-        main = _as_coroutine(coro)
+        main = as_coroutine(coro)  # 3.14 on: any awaitable, as asyncio's Runner.run takes
         task = loop.create_task(main, context=context if context is not None else self._context)
         return loop.run_until_complete(task)
 
@@ -99,20 +98,6 @@ class Runner:
             loop.close()
             self._loop = None
             self._closed = True
-
-
-def _as_coroutine(awaitable: Awaitable[T]) -> Coroutine[Any, Any, T]:
-    """``awaitable`` if it is a coroutine; else (3.14 on) a coroutine that awaits it, as asyncio's
-    ``Runner.run`` makes one, so that a task can drive it."""
-    if iscoroutine(awaitable):
-        return cast(Coroutine[Any, Any, T], awaitable)
-    if not inspect.isawaitable(awaitable):
-        raise TypeError("An asyncio.Future, a coroutine or an awaitable is required")
-
-    async def wait() -> T:
-        return await awaitable
-
-    return wait()
 
 
 def run(

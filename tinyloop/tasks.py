@@ -245,12 +245,15 @@ def ensure_future(obj: Awaitable[T], *, loop: EventLoop | None = None) -> Future
     """A future as is; a coroutine wrapped in a task; anything else awaitable, awaited by one."""
     if isfuture(obj):
         return cast(Future[T], obj)
-    if loop is None:
-        loop = get_running_loop()
+    return (loop or get_running_loop()).create_task(as_coroutine(obj))
+
+
+def as_coroutine(obj: Awaitable[T]) -> Coroutine[Any, Any, T]:
+    """``obj`` if it is a coroutine, else a coroutine that awaits it, for a task to drive."""
     if iscoroutine(obj):
-        return loop.create_task(obj)  # type: ignore[arg-type]
+        return cast(Coroutine[Any, Any, T], obj)
     if inspect.isawaitable(obj):
-        return loop.create_task(_wrap_awaitable(obj))
+        return _wrap_awaitable(obj)
     raise TypeError("An asyncio.Future, a coroutine or an awaitable is required")
 
 

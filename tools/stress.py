@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(jobs)} runs: {len(blocks)} blocks, both loops, {options.runs} times; {load}")
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             nice = 0 if options.no_load else NICE
-            runs = list(pool.map(lambda job: _run(*job, nice), jobs))
+            runs = list(pool.map(lambda job: _run(job[0], job[1], nice), jobs))
     print(f"done in {time.monotonic() - started:.0f} s")
     return _report(runs)
 
