@@ -182,14 +182,14 @@ def fence_at(lines: list[str], opening: int) -> Fence | None:
 
 def output_fence(lines: list[str], opening: int) -> Fence | None:
     """The output fence after the expected-output marker that follows the block opening on
-    ``lines[opening]`` (0-based); None if no marker follows the block. A marker followed by
-    anything but a ``text`` fence is a PageError: the harness would compare the block's output
-    with whatever fence comes next on the page."""
+    ``lines[opening]`` (0-based); None if no marker follows the block before the next fence. A
+    marker followed by anything but a ``text`` fence is a PageError: the harness would compare
+    the block's output with whatever fence comes next on the page."""
     block = fence_at(lines, opening)
     if block is None:
         raise PageError(opening + 1, "no code fence opens here")
-    marker = _next_filled(lines, block.closing + 1)
-    if marker is None or lines[marker].strip() != MARKER:
+    marker = _next_marker(lines, block.closing + 1)
+    if marker is None:
         return None
     start = _next_filled(lines, marker + 1)
     if start is None:
@@ -207,6 +207,19 @@ def output_fence(lines: list[str], opening: int) -> Fence | None:
             f"(line {start + 1}), not ```text: is an output block missing?",
         )
     return found
+
+
+def _next_marker(lines: list[str], start: int) -> int | None:
+    """The expected-output marker that belongs to the block ending before ``start``: the first
+    one before the next fence (prose, such as the notes of an annotated block, may come
+    between), as pytest-codeblocks reads it."""
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip()
+        if stripped == MARKER:
+            return number
+        if stripped.startswith(("```", "~~~")):
+            return None
+    return None
 
 
 def _next_filled(lines: list[str], start: int) -> int | None:

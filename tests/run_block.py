@@ -133,9 +133,13 @@ def _children() -> list[tuple[int, str]]:
 def _command(pid: int) -> str:
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "(gone)"
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip() or "(not yet waited for)"
+    if state == "Z":
+        return "(ended, but not waited for)"
+    # Empty while the child is still inside execve(), before its new arguments are in place.
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip() or "(starting)"
 
 
 def _from_block(tb: types.TracebackType | None, path: str) -> types.TracebackType | None:

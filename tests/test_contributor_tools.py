@@ -171,14 +171,17 @@ def test_a_block_that_leaves_a_child_process_fails_and_names_it(tmp_path: Path) 
     code = python(
         "import subprocess",
         "import sys",
-        # The child waits for its stdin to close, which happens when the block's process ends.
-        'child = ["-c", "import sys; sys.stdin.read()"]',
-        "sys.keep = subprocess.Popen([sys.executable, *child], stdin=subprocess.PIPE)",
+        # The child says it is up, then waits for its stdin to close, which happens when the
+        # block's process ends.
+        """child = ["-c", "import sys; print('up', flush=True); sys.stdin.read()"]""",
+        "pipes = {'stdin': subprocess.PIPE, 'stdout': subprocess.PIPE}",
+        "sys.keep = subprocess.Popen([sys.executable, *child], **pipes)",
+        "sys.keep.stdout.readline()",
     )
     problem = check(only_block(page(tmp_path, code)), "asyncio", tmp_path)
     assert problem is not None
     assert "child process" in problem
-    assert "import sys; sys.stdin.read()" in problem
+    assert "print('up', flush=True); sys.stdin.read()" in problem
 
 
 @pytest.mark.parametrize("module", ["docblocks", "tests", "tools", "pytest"])
