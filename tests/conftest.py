@@ -63,8 +63,12 @@ class BlockSummary:
             if self.failed[loop]:
                 write(f"  failed under {loop}: {self.failed[loop]}")
         only = [s for s in self.skipped if s[2].startswith("asyncio only")]
+        other = [s for s in self.skipped if s not in only]
         write(f"  asyncio-only (not run on tinyloop): {len(only)}")
-        for where, loop, reason in sorted(self.skipped):
+        for where, loop, reason in sorted(only):
+            write(f"    {where} [{loop}] {reason}")
+        write(f"  skipped on this Python (version marks): {len(other)}")
+        for where, loop, reason in sorted(other):
             write(f"    {where} [{loop}] {reason}")
 
 

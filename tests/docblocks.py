@@ -48,6 +48,7 @@ class DocBlock:
     marks: tuple[tuple[str, str, bool], ...]  # (name, reason, applies on this Python)
     problems: tuple[str, ...]  # "page:line: what is wrong" with its marks or its output fence
     mark_texts: tuple[str, ...] = ()  # the marks as written, e.g. 'pytest.mark.skipif(…)'
+    output_line: int | None = None  # the page's line of the output block's first line
 
     @property
     def where(self) -> str:
@@ -125,10 +126,13 @@ def blocks_in(md: Path, root: Path = ROOT) -> list[DocBlock]:
         if fence_language(block.syntax) in PYTHON_FENCES and not is_source_listing(block.code):
             marks, mark_problems = _parse_marks(block.marks)
             problems = [f"{label}:{block.lineno}: {problem}" for problem in mark_problems]
+            output_line = None
             try:
-                output_fence(lines, block.lineno - 1)
+                found = output_fence(lines, block.lineno - 1)
             except PageError as exc:
                 problems.append(f"{label}:{exc.line}: {exc}")
+            else:
+                output_line = found.opening + 2 if found else None  # 1-based, after the fence
             blocks.append(
                 DocBlock(
                     path=label,
@@ -139,6 +143,7 @@ def blocks_in(md: Path, root: Path = ROOT) -> list[DocBlock]:
                     marks=tuple(marks),
                     problems=tuple(problems),
                     mark_texts=tuple(block.marks),
+                    output_line=output_line,
                 )
             )
     return blocks
@@ -326,10 +331,21 @@ def check(
     )
     if block.expected_output is None:
         diff = "the page shows no output block after it, so it must print nothing\n" + diff
+    else:
+        diff = f"the first line that differs: {_first_difference(block, result.stdout)}\n{diff}"
     return (
         f"{block.where}: under {loop} the block prints something other than the page shows\n"
         f"{diff}\n{result.stderr}"
     )
+
+
+def _first_difference(block: DocBlock, printed: str) -> str:
+    """``docs/time.md:50``: the page's line where the output block and ``printed`` part."""
+    shown = (block.expected_output or "").splitlines()
+    lines = printed.splitlines()
+    pairs = enumerate(zip(shown, lines, strict=False))
+    index = next((i for i, (one, other) in pairs if one != other), min(len(shown), len(lines)))
+    return f"{block.path}:{(block.output_line or 0) + index}"
 
 
 def _normalise(text: str, ignore_whitespace: bool) -> str:

@@ -50,6 +50,17 @@ def test_a_block_that_prints_what_the_page_shows_passes(tmp_path: Path) -> None:
     assert check(only_block(path), "asyncio", tmp_path) is None
 
 
+def test_a_changed_output_line_fails_naming_the_line_and_the_difference(tmp_path: Path) -> None:
+    path = page(tmp_path, python('print("one")', 'print("two")'), MARKER, text("one", "deux"))
+    problem = check(only_block(path), "tinyloop", tmp_path)
+    assert problem is not None
+    assert problem.startswith(
+        f"{path}:1: under tinyloop the block prints something other than the page shows\n"
+        f"the first line that differs: {path}:10\n"
+    )
+    assert "-deux\n+two\n" in problem
+
+
 def test_a_marker_followed_by_prose_is_an_error_naming_its_line(tmp_path: Path) -> None:
     path = page(tmp_path, python('print("hello")'), MARKER, "Some prose.", text("unrelated"))
     problem = check(only_block(path), "asyncio", tmp_path)
