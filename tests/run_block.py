@@ -126,8 +126,17 @@ def _children() -> list[tuple[int, str]]:
     tasks = Path("/proc/self/task")
     if not tasks.is_dir():
         return []
-    pids = {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
+    pids = {int(pid) for task in tasks.iterdir() for pid in _read(task / "children").split()}
     return [(pid, _command(pid)) for pid in sorted(pids)]
+
+
+def _read(path: Path) -> str:
+    """The file's text, or "" if it is gone: a thread that just ended leaves its task folder
+    a moment after Python has joined it."""
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return ""
 
 
 def _command(pid: int) -> str:

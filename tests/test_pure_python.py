@@ -2,7 +2,7 @@
 asyncio's Future or Task, nor anything of the C accelerator ``_asyncio`` that they are made of.
 
 The one thing tinyloop takes from asyncio at run time, on purpose, is its task registries
-(``_enter_task`` and friends, C in 3.10 to 3.13): ``tinyloop.new_event_loop()`` feeds them so
+(``_enter_task`` and friends, C in 3.11 to 3.15): ``tinyloop.new_event_loop()`` feeds them so
 that ``asyncio.current_task()`` works on it. They only add work, and the page says so.
 """
 
