@@ -128,11 +128,11 @@ def blocks_in(md: Path, root: Path = ROOT) -> list[DocBlock]:
             problems = [f"{label}:{block.lineno}: {problem}" for problem in mark_problems]
             output_line = None
             try:
-                found = output_fence(lines, block.lineno - 1)
+                output = output_fence(lines, block.lineno - 1)
             except PageError as exc:
                 problems.append(f"{label}:{exc.line}: {exc}")
             else:
-                output_line = found.opening + 2 if found else None  # 1-based, after the fence
+                output_line = output.opening + 2 if output else None  # 1-based, after the fence
             blocks.append(
                 DocBlock(
                     path=label,

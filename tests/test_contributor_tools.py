@@ -119,6 +119,15 @@ def test_expected_output_removes_the_output_block_of_a_block_that_prints_nothing
     assert path.read_text() == python("pass") + "\n\nAfter.\n"
 
 
+def test_expected_output_keeps_the_notes_between_an_annotated_block_and_its_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = "1.  A note on the line marked (1)."
+    path = page(tmp_path, python("pass  # (1)!"), notes, MARKER, text("old"), "After.")
+    assert rewrite(path, capsys)[0] == 0
+    assert path.read_text() == "\n\n".join([python("pass  # (1)!"), notes, "After."]) + "\n"
+
+
 def test_output_holding_a_fence_gets_a_longer_fence(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

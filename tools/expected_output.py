@@ -168,8 +168,10 @@ def _with_output(lines: list[str], opening: int, output: str) -> list[str]:
     body = [f"{indent}{line}\n" if line else "\n" for line in output.splitlines()]
     shown = [f"{indent}{fence}text\n", *body, f"{indent}{fence}\n"]
     if old is not None:
-        if not output:  # from the blank line before the marker to the old fence's end
-            return [*lines[: block.closing + 1], *lines[old.closing + 1 :]]
+        if not output:  # the marker and the old fence go, with the blank line before them
+            marker = max(i for i in range(old.opening) if lines[i].strip() == MARKER)
+            start = marker - 1 if not lines[marker - 1].strip() else marker
+            return [*lines[:start], *lines[old.closing + 1 :]]
         return [*lines[: old.opening], *shown, *lines[old.closing + 1 :]]
     if not output:
         return lines
