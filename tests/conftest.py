@@ -72,8 +72,25 @@ class BlockSummary:
             write(f"    {where} [{loop}] {reason}")
 
 
+class ProseSummary:
+    """Prints the words of prose per page that the site's test counted (tools/prose.py)."""
+
+    def __init__(self) -> None:
+        self.table = ""
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.table = dict(report.user_properties).get("prose_table", self.table)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.table:
+            terminalreporter.section("words of prose per page")
+            for line in self.table.splitlines():
+                terminalreporter.write_line(line)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(BlockSummary(), "block-summary")
+    config.pluginmanager.register(ProseSummary(), "prose-summary")
 
 
 @pytest.fixture(params=["asyncio", "tinyloop"])
