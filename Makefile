@@ -24,12 +24,14 @@ serve: $(STAMP)
 # Lint and types first (fast, and they name file:line), then every test: the blocks under both
 # loops, the strict site build, the scan for other hosts and the browser test.
 # `make test PAGE=docs/x.md` checks one page instead: its blocks' lint, its links, anchors and
-# pictures, and its blocks under both loops (PAGE may name several pages, separated by spaces).
+# pictures, its references to CPython's source, and its blocks under both loops (PAGE may name
+# several pages, separated by spaces).
 ifdef PAGE
 test: $(STAMP)
 	$(BIN)/ruff format --check $(PAGE)
 	$(BIN)/python -m tools.lint_blocks $(PAGE)
 	$(BIN)/python -m tools.check_links $(PAGE)
+	$(BIN)/python -m tools.sources $(PAGE)
 	$(BIN)/python -m pytest $(addprefix --page ,$(PAGE)) $(PYTEST_ARGS)
 else
 test: $(STAMP) lint

@@ -72,25 +72,28 @@ class BlockSummary:
             write(f"    {where} [{loop}] {reason}")
 
 
-class ProseSummary:
-    """Prints the words of prose per page that the site's test counted (tools/prose.py)."""
+class SectionSummary:
+    """Prints, at the end of the run, what tests recorded as ``summary: <section title>``
+    properties: the words of prose per page, the references to CPython's source checked."""
 
     def __init__(self) -> None:
-        self.table = ""
+        self.sections: dict[str, str] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.table = dict(report.user_properties).get("prose_table", self.table)
+        for name, value in report.user_properties:
+            if name.startswith("summary: "):
+                self.sections[name.removeprefix("summary: ")] = str(value)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.table:
-            terminalreporter.section("words of prose per page")
-            for line in self.table.splitlines():
+        for title, text in sorted(self.sections.items()):
+            terminalreporter.section(title)
+            for line in text.splitlines():
                 terminalreporter.write_line(line)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(BlockSummary(), "block-summary")
-    config.pluginmanager.register(ProseSummary(), "prose-summary")
+    config.pluginmanager.register(SectionSummary(), "section-summary")
 
 
 @pytest.fixture(params=["asyncio", "tinyloop"])

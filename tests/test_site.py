@@ -37,6 +37,9 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 BREAKAGES = {
     "missing-picture": "![A picture that is not there](images/missing.svg)",
     "missing-anchor": "[A section that is not there](tinyloop/run.md#no-such-section)",
+    "stale-source-reference": (
+        "[`asyncio/base_events.py::BaseEventLoop._no_such`](cpython:3.11-3.15)"
+    ),
 }
 
 
@@ -92,6 +95,17 @@ def test_link_to_a_missing_anchor_fails_the_strict_build(builds: dict[str, Build
     assert "#no-such-section" in build.output, (
         f"the failed build does not name the missing anchor:\n{build.output}"
     )
+
+
+def test_reference_to_cpython_source_that_no_longer_matches_fails_the_strict_build_at_its_line(
+    builds: dict[str, Build],
+) -> None:
+    build = builds["stale-source-reference"]
+    line = len((ROOT / "docs" / "index.md").read_text(encoding="utf-8").splitlines()) + 2
+    assert not build.ok, f"the build passed despite a stale source reference:\n{build.output}"
+    assert (
+        f"docs/index.md:{line}: asyncio/base_events.py::BaseEventLoop._no_such" in build.output
+    ), f"the failed build does not name the reference's page and line ({line}):\n{build.output}"
 
 
 # --- Nothing from another host, read from the files -----------------------------------------
@@ -417,7 +431,9 @@ def test_words_of_prose_are_counted_on_every_page(
     site: Path, record_property: Callable[[str, object], None]
 ) -> None:
     counts = prose.count_site(site)
-    record_property("prose_table", prose.table(counts))  # printed at the end of the run
+    record_property(
+        "summary: words of prose per page", prose.table(counts)
+    )  # printed at the end of the run
     empty = [count.page for count in counts if count.words == 0]
     assert len(counts) >= 20 and not empty, f"pages with no prose found: {empty}"
 
