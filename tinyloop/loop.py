@@ -2,17 +2,19 @@
 
 CPython: ``Lib/asyncio/base_events.py`` (``BaseEventLoop``: ``call_soon``, ``call_at``,
 ``run_forever``, ``_run_once``, ``run_until_complete``). Everything the loop ever does is run a
-callback: a task's next step, a future's done-callback, a timer. ``run_once`` is one turn of the
-loop, in four phases:
+callback: a task's next step, a future's done callback, a timer. ``_run_once`` is one turn of the
+loop, in five phases, numbered in the order CPython's ``_run_once`` runs them (the same numbers
+are used on every page of the site):
 
 1. drop cancelled timers (all of them, or those at the top of the heap);
-2. wait in the selector, at most until the earliest timer (not at all if something is ready);
-3. move the due timers to the back of the ready queue;
-4. run the callbacks that were ready when this phase began, and no others: a callback scheduled
-   now waits for the next turn, so a task that keeps rescheduling itself cannot starve I/O.
+2. compute the timeout: 0 if something is ready, else until the earliest timer, else none;
+3. the selector wait, then I/O events become ready callbacks (``_process_events``);
+4. move the due timers to the back of the ready queue;
+5. run the handles that were ready when phase 5 began, and no others: a callback scheduled now
+   waits for the next turn, so a task that keeps rescheduling itself cannot starve I/O.
 
-The waiting in phase 2 is how ``sleep`` sleeps: no thread, no process, just the selector's
-timeout. The selector's I/O side (readers, writers, sockets) is in ``selector_io``.
+The selector wait of phase 3 is how ``sleep`` sleeps: no thread, no process, just the
+selector's timeout. The selector's I/O side (readers, writers, sockets) is in ``selector_io``.
 """
 
 from __future__ import annotations
@@ -252,22 +254,22 @@ class EventLoop:
     # --8<-- [start:run_once]
     # --8<-- [start:run_once_body]
     def _run_once(self) -> None:
-        """One turn of the loop: the four phases of the module docstring."""
-        # Phases 1 and 3 are skipped when they cannot do anything: with no cancelled timer in
+        """One turn of the loop: the five phases of the module docstring."""
+        # Phases 1 and 4 are skipped when they cannot do anything: with no cancelled timer in
         # the heap there is nothing to drop, with no timer nothing can be due. A busy loop
         # with no timers (a task switching with sleep(0)) pays two tests, not two calls.
-        if self._timer_cancelled_count:
+        if self._timer_cancelled_count:  # phase 1
             self._drop_cancelled_timers()
-        timeout = self._select_timeout()
+        timeout = self._select_timeout()  # phase 2
         for observe in self._observers.get("before_io_wait", ()):
             observe(timeout)
-        events = self._selector.select(timeout)
+        events = self._selector.select(timeout)  # phase 3: the selector wait
         for observe in self._observers.get("after_io_wait", ()):
             observe(events)
         self._process_events(events)
-        if self._scheduled:
+        if self._scheduled:  # phase 4
             self._move_due_timers_to_ready()
-        # Only what is ready now: callbacks added while these run wait for the next turn.
+        # Phase 5, only what is ready now: callbacks added while these run wait for the next turn.
         for _ in range(len(self._ready)):
             handle = self._ready.popleft()
             if not handle._cancelled:

@@ -1,12 +1,13 @@
 """One turn of the event loop, drawn as a cycle, with the functions that do each part.
 
-The stations, in the order the loop goes round: the ready queue; running the callbacks that
-were ready when the turn began; the timeout, from the earliest timer on the heap; the wait in
-the selector (``epoll_wait``, ``kqueue`` or ``select``); I/O events and due timers turned into
-ready callbacks; and back to the ready queue. One call of ``_run_once`` (tinyloop's
-``EventLoop._run_once`` in ``tinyloop/loop.py``, CPython's ``BaseEventLoop._run_once`` in
-``Lib/asyncio/base_events.py``) starts at the timeout and ends after running the callbacks;
-its phases are numbered 1 to 4 in that order.
+The stations, in the order the loop goes round: the ready queue; phase 5, running the handles
+that were ready when it began; the turn ends and the next begins with phase 1, dropping
+cancelled timers; phase 2, the timeout, from the earliest timer on the heap; phase 3, the
+selector wait (``epoll_wait``, ``kqueue`` or ``select``), then I/O events become ready
+callbacks; phase 4, due timers moved to the ready queue; and back to the ready queue. The
+numbers are the order of CPython's ``BaseEventLoop._run_once`` (``Lib/asyncio/base_events.py``),
+the one numbering of the whole site, and tinyloop's ``EventLoop._run_once``
+(``tinyloop/loop.py``) has the same phases in the same order.
 """
 
 from __future__ import annotations
@@ -18,22 +19,25 @@ import drawsvg as dw  # type: ignore[import-untyped]
 from tools.pictures.canvas import arrow, circle, elbow, new_drawing, rect, text
 from tools.pictures.theme import BODY, CODE, HEADING, NAME, Font, Theme
 
-WIDTH, HEIGHT = 900, 744
-TITLE = "One turn of the event loop: EventLoop._run_once"
+WIDTH, HEIGHT = 900, 890
+TITLE = "One turn of the event loop: BaseEventLoop._run_once, phases 1 to 5"
 DESC = (
-    "A cycle of five stations. The ready queue (self._ready, a deque of Handles) feeds phase 4: "
-    "run the callbacks that were ready when the phase began, for _ in range(len(self._ready)): "
+    "A turn of the loop as a cycle of six stations, with the ready queue (self._ready, a deque "
+    "of handles) at the top. Phase 1: _drop_cancelled_timers() removes cancelled timers from "
+    "the timer heap. Phase 2: _select_timeout() computes the timeout: 0 if a handle is ready, "
+    "else the earliest timer's deadline minus now, at most 24 hours, or None if there is no "
+    "timer. Phase 3: the selector wait, self._selector.select(timeout), which is epoll_wait on "
+    "Linux, kqueue on macOS, select elsewhere: the one thread sleeps there, and that is where "
+    "await asyncio.sleep(2) waits; then _process_events(events) turns I/O events into ready "
+    "callbacks. Phase 4: _move_due_timers_to_ready() appends the due timers, those whose "
+    "deadline is before now plus the clock's resolution, to the ready queue. Phase 5: run the "
+    "handles that were ready when phase 5 began, for _ in range(len(self._ready)): "
     "self._ready.popleft()._run(); a task's step is one of them, and what they schedule waits "
-    "for the next turn. Then run_forever calls _run_once again. Phase 1: _drop_cancelled_timers() "
-    "and _select_timeout(): 0 if a callback is ready, else the earliest timer's deadline minus "
-    "now, or None if there is no timer. Phase 2: self._selector.select(timeout), which is "
-    "epoll_wait on Linux, kqueue on macOS, select elsewhere: the thread sleeps there, and that "
-    "is where await asyncio.sleep(2) waits. Phase 3: _process_events(events) and "
-    "_move_due_timers_to_ready() append I/O callbacks and due TimerHandles to the ready queue. "
-    "The timer heap (self._scheduled) gives phase 1 its deadline and phase 3 its due timers; "
-    "callbacks add to it with call_later and to the ready queue with call_soon. tinyloop: "
-    "EventLoop._run_once in tinyloop/loop.py; CPython: BaseEventLoop._run_once in "
-    "Lib/asyncio/base_events.py, the same phases in the same order."
+    "for the next turn. Then _run_once returns, and run_forever calls it again until stop(). "
+    "The timer heap (self._scheduled) gives phase 2 its deadline and phase 4 its due timers; "
+    "handles add to it with call_later and to the ready queue with call_soon. CPython: "
+    "BaseEventLoop._run_once in Lib/asyncio/base_events.py; tinyloop: EventLoop._run_once in "
+    "tinyloop/loop.py, the same phases in the same order."
 )
 Point = tuple[float, float]
 
@@ -74,52 +78,64 @@ READY = Box(
     notes=("First in, first out: call_soon() appends.", "A task's next step waits here."),
 )
 RUN = Box(
-    area=(558, 226, 330, 124),
-    phase="4",
-    title="run what was ready when it began",
+    area=(558, 220, 330, 110),
+    phase="5",
+    title="run the ready handles",
     code=("for _ in range(len(self._ready)):", "    self._ready.popleft()._run()"),
-    notes=("A task's step is one such callback; what", "they schedule waits for the next turn."),
+    notes=("Only those ready when phase 5 began;", "what they schedule waits a turn."),
+)
+DROP = Box(
+    area=(558, 400, 330, 96),
+    phase="1",
+    title="drop cancelled timers",
+    code=("self._drop_cancelled_timers()",),
+    notes=("All, if over half of over 100 are", "cancelled; else those at heap[0]."),
 )
 TIMEOUT = Box(
-    area=(558, 430, 330, 124),
-    phase="1",
-    title="timeout from the earliest timer",
-    code=("self._drop_cancelled_timers()", "timeout = self._select_timeout()"),
-    notes=("0 if a callback is ready, else heap[0]'s", "deadline - now; None if no timer is set."),
+    area=(558, 540, 330, 116),
+    phase="2",
+    title="compute the timeout",
+    code=("timeout = self._select_timeout()",),
+    notes=(
+        "0 if a handle is ready; else heap[0]'s",
+        "deadline - now, at most 24 h; None if",
+        "there is no timer.",
+    ),
 )
 SELECT = Box(
-    area=(285, 606, 330, 124),
-    phase="2",
-    title="wait in the selector",
-    code=("events = self._selector.select(timeout)",),
+    area=(285, 716, 330, 162),
+    phase="3",
+    title="the selector wait, then I/O events",
+    code=("events = self._selector.select(timeout)", "self._process_events(events)"),
     notes=(
         "epoll_wait (Linux), kqueue (macOS), select.",
         "The one thread sleeps here: sleep(2) waits",
-        "here, in no other thread or process.",
+        "here, in no other thread or process. I/O",
+        "callbacks are appended to the ready queue.",
     ),
 )
-BECOME_READY = Box(
-    area=(12, 430, 330, 124),
-    phase="3",
-    title="I/O events and due timers",
-    code=("self._process_events(events)", "self._move_due_timers_to_ready()"),
-    notes=("become ready callbacks: appended to", "the ready queue."),
+DUE = Box(
+    area=(12, 520, 330, 100),
+    phase="4",
+    title="move due timers to ready",
+    code=("self._move_due_timers_to_ready()",),
+    notes=("Due: deadline < now + clock resolution.", "Appended to the ready queue."),
 )
 HEAP = Box(
-    area=(368, 300, 164, 92),
+    area=(368, 380, 164, 92),
     title="timer heap",
     code=("self._scheduled",),
     notes=("TimerHandles,", "earliest first"),
 )
-BOXES = (READY, RUN, TIMEOUT, SELECT, BECOME_READY, HEAP)
+BOXES = (READY, RUN, DROP, TIMEOUT, SELECT, DUE, HEAP)
 
 
 def draw(theme: Theme) -> dw.Drawing:
     drawing = new_drawing(WIDTH, HEIGHT, title=TITLE, desc=DESC, theme=theme)
     text(drawing, "One turn of the event loop", 12, 30, HEADING, theme.text)
     subtitle = [
-        "tinyloop: EventLoop._run_once in tinyloop/loop.py; CPython: BaseEventLoop._run_once in",
-        "Lib/asyncio/base_events.py. The same phases, 1 to 4, in the same order.",
+        "CPython: BaseEventLoop._run_once in Lib/asyncio/base_events.py; tinyloop: the same in",
+        "tinyloop/loop.py. Phases 1 to 5 in that order: a turn starts at 1 and ends after 5.",
     ]
     text(drawing, subtitle, 12, 52, Font(13), theme.muted, line_height=1.3)
     _cycle(drawing, theme)
@@ -134,32 +150,36 @@ def _cycle(drawing: dw.Drawing, theme: Theme) -> None:
     ink = theme.run
     (x, y), (x2, y2) = READY.right, RUN.top
     elbow(drawing, [(x, y), (x2, y), (x2, y2 - 2)], ink, width=3, head=12)
-    (x, y), (x2, y2) = RUN.bottom, TIMEOUT.top
+    (x, y), (x2, y2) = RUN.bottom, DROP.top
     elbow(drawing, [(x, y), (x2, y2 - 2)], ink, width=3, head=12)
     turn = ["_run_once() returns;", "run_forever() calls", "it again until stop()"]
-    text(drawing, turn, x + 12, y + 22, BODY, theme.muted)
+    text(drawing, turn, x + 12, y + 20, BODY, theme.muted)
+    (x, y), (x2, y2) = DROP.bottom, TIMEOUT.top
+    elbow(drawing, [(x, y), (x2, y2 - 2)], ink, width=3, head=12)
     (x, y), (x2, y2) = TIMEOUT.bottom, SELECT.right
     elbow(drawing, [(x, y), (x, y2), (x2 + 2, y2)], ink, width=3, head=12)
-    (x, y), (x2, y2) = SELECT.left, BECOME_READY.bottom
+    (x, y), (x2, y2) = SELECT.left, DUE.bottom
     elbow(drawing, [(x, y), (x2, y), (x2, y2 + 2)], ink, width=3, head=12)
-    (x, y), (x2, y2) = BECOME_READY.top, READY.left
+    (x, y), (x2, y2) = DUE.top, READY.left
     elbow(drawing, [(x, y), (x, y2), (x2 - 2, y2)], ink, width=3, head=12)
 
 
 def _timer_heap(drawing: dw.Drawing, theme: Theme) -> None:
-    """The heap's part (dashed): its earliest deadline sets the timeout, its due timers become
-    ready callbacks, and callbacks add timers to it."""
+    """The heap's part (dashed): phase 1 drops its cancelled timers, its earliest deadline sets
+    phase 2's timeout, its due timers move in phase 4, and handles add timers to it."""
     ink, dash = theme.timer, "5 4"
     x, y, width, height = HEAP.area
     timeout_x, timeout_y, _, _ = TIMEOUT.area
     arrow(drawing, (x + width - 20, y + height), (timeout_x - 2, timeout_y + 34), ink, dash=dash)
-    text(drawing, "heap[0]", 548, 420, CODE, ink, anchor="end")
-    ready_x, ready_y, ready_width, _ = BECOME_READY.area
-    arrow(drawing, (x + 20, y + height), (ready_x + ready_width + 2, ready_y + 34), ink, dash=dash)
-    text(drawing, "heappop()", 352, 420, CODE, ink)
+    text(drawing, "heap[0]", 530, y + height + 68, CODE, ink, anchor="end")
+    due_x, due_y, due_width, _ = DUE.area
+    arrow(drawing, (x + 20, y + height), (due_x + due_width + 2, due_y + 34), ink, dash=dash)
+    text(drawing, "heappop()", 364, y + height + 68, CODE, ink)
+    drop_x, drop_y, _, _ = DROP.area
+    arrow(drawing, (drop_x - 2, drop_y + 48), (x + width + 2, y + 60), ink, dash=dash)
     run_x, run_y, _, _ = RUN.area
     arrow(drawing, (run_x - 2, run_y + 70), (x + width + 2, y + 24), ink, dash=dash)
-    text(drawing, "call_later()", 545, 268, CODE, ink, anchor="end")
+    text(drawing, "call_later()", 545, run_y + 130, CODE, ink, anchor="end")
 
 
 def _box(drawing: dw.Drawing, box: Box, theme: Theme) -> None:
