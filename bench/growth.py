@@ -1,4 +1,4 @@
-"""How the cost of one operation grows with the size: flat, logarithmic or linear.
+"""How the cost of one operation grows with the size: flat, sublinear or linear.
 
 Three models are fitted by least squares to the points (size n, cost of one operation c):
 
@@ -11,7 +11,8 @@ its median across all sizes (the noise of a busy machine is of that order), or w
 grow at all (fixed costs spread over more operations). Otherwise the exponent ``k`` of a power
 law ``c ∝ n^k`` fitted in log-log space decides: a cost that grows in proportion to n has k near
 1, while log n (or a slow rise from cache misses) has k near 0, because from 1k to 1M log n only
-doubles while n grows 1000-fold. So "linear" when k >= ``LINEAR_EXPONENT``, else "log". The
+doubles while n grows 1000-fold. So "linear" when k >= ``LINEAR_EXPONENT``, else "sublinear":
+a power law cannot tell log n from other slow growth, so the verdict does not claim log n. The
 least-squares fits of the three models are recorded too, for whoever wants to judge them.
 """
 
@@ -22,7 +23,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from typing import Literal, TypedDict
 
-Verdict = Literal["flat", "log", "linear", "too few sizes"]
+Verdict = Literal["flat", "sublinear", "linear", "too few sizes"]
 FLAT_TOLERANCE = 0.25
 LINEAR_EXPONENT = 0.5
 
@@ -85,7 +86,7 @@ def classify(sizes: Sequence[int], costs: Sequence[float]) -> Growth:
     elif exponent >= LINEAR_EXPONENT:
         verdict = "linear"
     else:
-        verdict = "log"
+        verdict = "sublinear"
     return Growth(
         verdict=verdict,
         growth_factor=cs[-1] / cs[0],
@@ -96,7 +97,7 @@ def classify(sizes: Sequence[int], costs: Sequence[float]) -> Growth:
             f"flat if (max - min) / median of the per-operation costs < {FLAT_TOLERANCE}, or if "
             "the cost falls with the size; otherwise, with k the exponent of a power law fitted "
             f"in log-log space, linear if k >= {LINEAR_EXPONENT} (the cost of one operation grows "
-            "in proportion to the size), else log (it grows much more slowly: a heap's log n, "
-            "cache misses); at least 3 sizes"
+            "in proportion to the size), else sublinear (it grows, much more slowly than the "
+            "size); at least 3 sizes"
         ),
     )

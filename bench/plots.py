@@ -276,12 +276,12 @@ def plots(document: dict[str, Any]) -> list[Plot]:
         ),
     ]
     curves = {
-        "sleeping_tasks": ("µs per task", 1e6),
-        "timers": ("µs per timer", 1e6),
-        "connections": ("µs per round trip", 1e6),
-        "sleeping_tasks_memory": ("bytes per task (tracemalloc)", 1.0),
+        "sleeping_tasks": ("µs per task", 1e6, "sleeping tasks"),
+        "timers": ("µs per timer", 1e6, "timers"),
+        "connections": ("µs per round trip", 1e6, "connections"),
+        "sleeping_tasks_memory": ("bytes per task (tracemalloc)", 1.0, "sleeping tasks"),
     }
-    for name, (ylabel, scale) in curves.items():
+    for name, (ylabel, scale, counted) in curves.items():
         if name not in document["benchmarks"]:
             continue
         entry = document["benchmarks"][name]
@@ -289,7 +289,7 @@ def plots(document: dict[str, Any]) -> list[Plot]:
             Plot(
                 f"bench_scaling_{name}",
                 f"Scaling: {entry['title']}",
-                f"Lines of {ylabel} against the number of {entry['title']} on a logarithmic "
+                f"Lines of {ylabel} against the number of {counted} on a logarithmic "
                 f"axis, one line per loop, each labelled with its growth verdict. "
                 f"{_describe_curve(document, name)}.",
                 _draw_curve(name, ylabel, scale),

@@ -121,15 +121,20 @@ def _benchmark_entry(benchmark: Benchmark, raw: RawRun) -> dict[str, Any]:
         "ratios": ratios,
     }
     if benchmark.kind != "micro":
-        entry["growth"] = {
-            name: growth.classify(
-                [point["n"] for point in result["points"]],
-                [point["median"] for point in result["points"]],
-            )
-            for name, result in results.items()
-            if result["status"] == "measured"
-        }
+        entry["growth"] = _growth(results)
     return entry
+
+
+def _growth(results: dict[str, Any]) -> dict[str, growth.Growth]:
+    """Each measured contender's growth verdict, from its medians per size."""
+    return {
+        name: growth.classify(
+            [point["n"] for point in result["points"]],
+            [point["median"] for point in result["points"]],
+        )
+        for name, result in results.items()
+        if result["status"] == "measured"
+    }
 
 
 def build(
@@ -170,4 +175,10 @@ def load(path: Path) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if document.get("schema") != SCHEMA:
         raise ValueError(f"{path}: not a bench results file of schema {SCHEMA}")
+    # The verdicts are derived from the stored medians: recompute them, so that the page always
+    # applies today's rule (bench/growth.py) to the measurements, never a stale verdict.
+    document["method"]["growth"] = growth.classify([1, 2, 3], [1.0, 1.0, 1.0])["rule"]
+    for entry in document["benchmarks"].values():
+        if entry["kind"] != "micro":
+            entry["growth"] = _growth(entry["results"])
     return document

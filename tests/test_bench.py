@@ -70,7 +70,11 @@ def _check_results(document: dict[str, Any]) -> None:
                 assert ratio["status"] in NOT_MEASURED, name
         if entry["kind"] != "micro":
             for contender in measured:
-                assert entry["growth"][contender]["verdict"] in ("flat", "log", "linear"), name
+                assert entry["growth"][contender]["verdict"] in (
+                    "flat",
+                    "sublinear",
+                    "linear",
+                ), name
 
 
 def _check_svg(path: Path) -> None:
@@ -86,7 +90,8 @@ def _check_svg(path: Path) -> None:
 
 def _check_page(page: str, images: Path) -> None:
     assert "$" not in page, "a placeholder of the template was left unfilled"
-    assert page.count("**The question:**") == 1
+    title = re.search(r"^# (.+)$", page, re.MULTILINE)
+    assert title and title.group(1).endswith("?"), "the page's title must be its question"
     assert "make bench" in page
     tail = page[page.index("## Check yourself") :]
     assert tail.count('??? question "') == 3, "## Check yourself needs three folded questions"
