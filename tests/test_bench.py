@@ -90,8 +90,7 @@ def _check_svg(path: Path) -> None:
 
 def _check_page(page: str, images: Path) -> None:
     assert "$" not in page, "a placeholder of the template was left unfilled"
-    title = re.search(r"^# (.+)$", page, re.MULTILINE)
-    assert title and title.group(1).endswith("?"), "the page's title must be its question"
+    assert page.count("**The question:**") == 1
     assert "make bench" in page
     tail = page[page.index("## Check yourself") :]
     assert tail.count('??? question "') == 3, "## Check yourself needs three folded questions"
