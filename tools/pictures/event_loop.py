@@ -3,7 +3,7 @@
 The stations, in the order the loop goes round: the ready queue; phase 5, running the handles
 that were ready when it began; the turn ends and the next begins with phase 1, dropping
 cancelled timers; phase 2, the timeout, from the earliest timer on the heap; phase 3, the
-selector wait (``epoll_wait``, ``kqueue`` or ``select``), then I/O events become ready
+selector wait (``epoll_wait``, ``kevent`` or ``select``), then I/O events become ready
 callbacks; phase 4, due timers moved to the ready queue; and back to the ready queue. The
 numbers are the order of CPython's ``BaseEventLoop._run_once`` (``Lib/asyncio/base_events.py``),
 the one numbering of the whole site, and tinyloop's ``EventLoop._run_once``
@@ -24,10 +24,11 @@ TITLE = "One turn of the event loop: BaseEventLoop._run_once, phases 1 to 5"
 DESC = (
     "A turn of the loop as a cycle of six stations, with the ready queue (self._ready, a deque "
     "of handles) at the top. Phase 1: _drop_cancelled_timers() removes cancelled timers from "
-    "the timer heap. Phase 2: _select_timeout() computes the timeout: 0 if a handle is ready, "
+    "the timer heap. Phase 2: _select_timeout() computes the timeout: 0 if a handle is ready "
+    "or the loop is stopping, "
     "else the earliest timer's deadline minus now, at most 24 hours, or None if there is no "
     "timer. Phase 3: the selector wait, self._selector.select(timeout), which is epoll_wait on "
-    "Linux, kqueue on macOS, select elsewhere: the one thread sleeps there, and that is where "
+    "Linux, kevent on macOS, select elsewhere: the one thread sleeps there, and that is where "
     "await asyncio.sleep(2) waits; then _process_events(events) turns I/O events into ready "
     "callbacks. Phase 4: _move_due_timers_to_ready() appends the due timers, those whose "
     "deadline is before now plus the clock's resolution, to the ready queue. Phase 5: run the "
@@ -97,9 +98,9 @@ TIMEOUT = Box(
     title="compute the timeout",
     code=("timeout = self._select_timeout()",),
     notes=(
-        "0 if a handle is ready; else heap[0]'s",
-        "deadline - now, at most 24 h; None if",
-        "there is no timer.",
+        "0 if a handle is ready or the loop stops;",
+        "else heap[0]'s deadline - now, at most",
+        "24 h; None if there is no timer.",
     ),
 )
 SELECT = Box(
@@ -108,7 +109,7 @@ SELECT = Box(
     title="the selector wait, then I/O events",
     code=("events = self._selector.select(timeout)", "self._process_events(events)"),
     notes=(
-        "epoll_wait (Linux), kqueue (macOS), select.",
+        "epoll_wait (Linux), kevent (macOS), select.",
         "The one thread sleeps here: sleep(2) waits",
         "here, in no other thread or process. I/O",
         "callbacks are appended to the ready queue.",
