@@ -120,5 +120,6 @@ def nothing_is_left_over() -> Iterator[None]:
     assert not leaked_fds, f"file descriptors left open: {sorted(leaked_fds)}"
     leaked_threads = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
     assert not leaked_threads, f"threads left running: {leaked_threads}"
-    pending = [task for task in tinyloop.tasks._all_tasks if not task.done()]
+    tasks = [ref() for ref in tinyloop.tasks._all_tasks.copy()]
+    pending = [task for task in tasks if task is not None and not task.done()]
     assert not pending, f"tinyloop tasks left pending: {pending}"

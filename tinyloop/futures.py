@@ -9,6 +9,7 @@ done-callback to ``loop.call_soon``, in the order the callbacks were added.
 from __future__ import annotations
 
 import contextvars
+import sys
 from collections.abc import Callable, Generator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -26,6 +27,7 @@ _CANCELLED = "CANCELLED"
 _FINISHED = "FINISHED"
 
 DoneCallback = Callable[["Future[Any]"], object]
+_STOP_ITERATION = "StopIteration interacts badly with generators and cannot be raised into a Future"
 
 
 class Future(Generic[T]):
@@ -123,12 +125,18 @@ class Future(Generic[T]):
     def set_exception(self, exception: BaseException | type[BaseException]) -> None:
         if self._state != _PENDING:
             raise InvalidStateError(f"{self._state}: {self!r}")
-        if isinstance(exception, type):
+        if isinstance(exception, type) and issubclass(exception, BaseException):
             exception = exception()
-        if type(exception) is StopIteration:
-            raise TypeError(
-                "StopIteration interacts badly with generators and cannot be raised into a Future"
-            )
+        # Refuse before storing anything: a refused call leaves the future pending and usable.
+        if not isinstance(exception, BaseException):
+            raise TypeError(f"invalid exception object: {exception!r} is not an exception")
+        if isinstance(exception, StopIteration):  # in the awaiter, it would read as a return
+            if sys.version_info < (3, 13):
+                raise TypeError(_STOP_ITERATION)
+            # 3.13 on, asyncio stores a RuntimeError that says why, caused by the StopIteration.
+            error = RuntimeError(_STOP_ITERATION)
+            error.__cause__ = error.__context__ = exception
+            exception = error
         self._exception = exception
         self._exception_tb = exception.__traceback__
         self._state = _FINISHED

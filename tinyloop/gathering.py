@@ -50,9 +50,11 @@ def gather(*aws: Awaitable[Any], return_exceptions: bool = False) -> Future[list
 
     children: list[Future[Any]] = []
     by_arg: dict[Awaitable[Any], Future[Any]] = {}
+    loop: EventLoop | None = None  # the first child's; every other must share it
     for arg in aws:
         if arg not in by_arg:
-            child = ensure_future(arg)
+            child = ensure_future(arg, loop=loop)
+            loop = child.get_loop()
             if child is not arg:
                 child._log_destroy_pending = False  # type: ignore[attr-defined]
             by_arg[arg] = child

@@ -343,11 +343,20 @@ class EventLoop:
         ``after_io_wait(events)``. The tracer (``python -m tinyloop --trace``) and the site's
         pictures are built on this."""
         self._instruments.append(instrument)
-        self._observers = _observers_of(self._instruments)
+        self._update_observers()
 
     def remove_instrument(self, instrument: object) -> None:
         self._instruments.remove(instrument)
-        self._observers = _observers_of(self._instruments)
+        self._update_observers()
+
+    def _update_observers(self) -> None:
+        """Map each event to the methods of the instruments that observe it, in the order added.
+        In place: each task of the loop holds this very dict (``Task._observers``)."""
+        self._observers.clear()
+        for event in INSTRUMENT_EVENTS:
+            methods = [getattr(i, event) for i in self._instruments if hasattr(i, event)]
+            if methods:
+                self._observers[event] = methods
 
     # -- errors --------------------------------------------------------------------------
 
@@ -419,16 +428,6 @@ INSTRUMENT_EVENTS = (
     "before_io_wait",
     "after_io_wait",
 )
-
-
-def _observers_of(instruments: list[object]) -> dict[str, list[Callable[..., object]]]:
-    """For each event, the methods of ``instruments`` that observe it, in the order added."""
-    observers: dict[str, list[Callable[..., object]]] = {}
-    for event in INSTRUMENT_EVENTS:
-        methods = [getattr(i, event) for i in instruments if hasattr(i, event)]
-        if methods:
-            observers[event] = methods
-    return observers
 
 
 def _stop_loop_when_done(future: Future[Any]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextvars
 import sys
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 from typing import TypeVar
 
 from tinyloop import running
@@ -55,12 +54,7 @@ class Runner:
         self.get_loop()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def get_loop(self) -> EventLoop:

@@ -69,8 +69,12 @@ class SocketEventLoop(SelectorEventLoop):
             sent += await self._when_ready(sock, selectors.EVENT_WRITE, sock.send, view[sent:])
 
     async def sock_connect(self, sock: socket.socket, address: Any) -> None:
-        """Connect to ``address``, an IP address already resolved (no name lookup here)."""
+        """Connect to ``address``; a host name is looked up first, in a thread (getaddrinfo)."""
         _check_non_blocking(sock)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_resolved(sock, address):
+            # connect() would look the name up itself, and block the loop while it does.
+            options = {"family": sock.family, "type": sock.type, "proto": sock.proto}
+            address = (await self.getaddrinfo(*address[:2], **options))[0][4]
         try:
             sock.connect(address)
             return
@@ -151,6 +155,15 @@ def _check_non_blocking(sock: socket.socket) -> None:
     # A blocking call would stop the whole loop. asyncio checks only in debug mode; tinyloop always.
     if sock.gettimeout() != 0:
         raise ValueError("the socket must be non-blocking")
+
+
+def _is_resolved(sock: socket.socket, address: Any) -> bool:
+    """Whether ``address`` is an IP address and a port number: nothing left to look up."""
+    try:
+        socket.inet_pton(sock.family, address[0])
+    except (OSError, TypeError):
+        return False
+    return isinstance(address[1], int)
 
 
 def _accept(listener: socket.socket) -> tuple[socket.socket, Any]:

@@ -28,9 +28,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _task_names = itertools.count(1)
-# Every task not yet collected; the loop itself keeps no strong reference to a waiting task.
-_all_tasks: weakref.WeakSet[Task[Any]] = weakref.WeakSet()
+# Every task not yet collected, as weak references: the loop keeps no strong reference to a
+# waiting task. A plain set rather than a WeakSet, for other threads' loops: adding a task
+# (``set.add``), dropping it when collected (``set.discard``, the reference's callback) and
+# copying the set (``set.copy``) are each one call into C, which no other thread can interrupt,
+# whereas iterating a WeakSet runs Python code between items, while another thread may add one.
+_all_tasks: set[weakref.ref[Task[Any]]] = set()
 _current_tasks: dict[EventLoop, Task[Any]] = {}
+_OTHER_LOOP = "The future belongs to a different loop than the one specified as the loop argument"
 
 
 class Task(Future[T]):
@@ -48,7 +53,6 @@ class Task(Future[T]):
     ) -> None:
         super().__init__(loop=loop)
         if not iscoroutine(coro):
-            self._log_destroy_pending = False
             raise TypeError(f"a coroutine was expected, got {coro!r}")
         self._coro = coro
         self._name = f"Task-{next(_task_names)}" if name is None else str(name)
@@ -57,10 +61,13 @@ class Task(Future[T]):
         self._must_cancel = False  # cancel() arrived while no future was awaited
         self._num_cancels_requested = 0
         self._log_destroy_pending = True
+        # The loop's instruments (tinyloop's loop updates this dict in place). Another loop has
+        # none: a task needs nothing of its loop but asyncio's public methods.
+        self._observers = getattr(self._loop, "_observers", {})
         # The first step is an ordinary callback: creating a task runs none of its code.
         self._loop.call_soon(self.__step, context=self._context)
-        _all_tasks.add(self)
-        for observe in self._loop._observers.get("task_spawned", ()):
+        _all_tasks.add(weakref.ref(self, _all_tasks.discard))
+        for observe in self._observers.get("task_spawned", ()):
             observe(self)
 
     def __repr__(self) -> str:
@@ -73,7 +80,9 @@ class Task(Future[T]):
         return f"<Task {' '.join(info)}>"
 
     def __del__(self) -> None:
-        if not self.done() and self._log_destroy_pending:
+        # A failed __init__ leaves a half-built task: read the class-level flag first, and the
+        # state (set by __init__, after which the flag turns True) only if the flag allows.
+        if self._log_destroy_pending and not self.done():
             self._loop.call_exception_handler(
                 {"message": "Task was destroyed but it is pending!", "task": self}
             )
@@ -126,7 +135,7 @@ class Task(Future[T]):
             self._must_cancel = False
         self._fut_waiter = None
         _current_tasks[self._loop] = self
-        for observe in self._loop._observers.get("before_task_step", ()):
+        for observe in self._observers.get("before_task_step", ()):
             observe(self)
         try:
             result = self._coro.send(None) if exc is None else self._coro.throw(exc)
@@ -148,7 +157,7 @@ class Task(Future[T]):
             self.__suspend_on(result)
         finally:
             del _current_tasks[self._loop]
-            observers = self._loop._observers
+            observers = self._observers
             for observe in observers.get("after_task_step", ()):
                 observe(self)
             if "task_exited" in observers and self.done():
@@ -232,7 +241,8 @@ def current_task(loop: EventLoop | None = None) -> Task[Any] | None:
 def all_tasks(loop: EventLoop | None = None) -> set[Task[Any]]:
     """The tasks of ``loop`` that are not done yet."""
     loop = loop if loop is not None else get_running_loop()
-    return {t for t in list(_all_tasks) if t.get_loop() is loop and not t.done()}
+    tasks = [ref() for ref in _all_tasks.copy()]  # one atomic copy: see _all_tasks
+    return {t for t in tasks if t is not None and t.get_loop() is loop and not t.done()}
 
 
 def create_task(
@@ -244,6 +254,9 @@ def create_task(
 def ensure_future(obj: Awaitable[T], *, loop: EventLoop | None = None) -> Future[T]:
     """A future as is; a coroutine wrapped in a task; anything else awaitable, awaited by one."""
     if isfuture(obj):
+        # A future completes only on its own loop: waiting for it on another would never end.
+        if loop is not None and obj.get_loop() is not loop:  # type: ignore[attr-defined]
+            raise ValueError(_OTHER_LOOP)
         return cast(Future[T], obj)
     return (loop or get_running_loop()).create_task(as_coroutine(obj))
 

@@ -51,6 +51,10 @@ def wrap_future(
 
     target.add_done_callback(on_target_done)
     source.add_done_callback(on_source_done)
+    # A loop on a virtual clock (tinyloop.clock) must not jump ahead while the thread works.
+    watch = getattr(loop, "_watch_thread_job", None)
+    if watch is not None:
+        watch(source)
     return target
 
 
@@ -110,23 +114,32 @@ async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 
 async def join_executor(loop: EventLoop, executor: Executor, timeout: float | None) -> None:
     """Wait, without blocking the loop, until ``executor``'s threads have finished."""
-    done: Future[None] = loop.create_future()
+    # True if the executor's threads have ended, False if the timeout expired first. (The
+    # joining thread is still alive, about to return, when its True arrives: it is not a sign.)
+    joined: Future[bool] = loop.create_future()
 
     def join() -> None:  # in a thread of its own: shutdown(wait=True) blocks
         executor.shutdown(wait=True)
-        loop.call_soon_threadsafe(_set_result_if_pending, done)
+        if not loop.is_closed():  # the loop may be gone if the timeout expired long ago
+            loop.call_soon_threadsafe(_set_result_if_pending, joined, True)
 
     thread = threading.Thread(target=join)
     thread.start()
+    timer = None
     if timeout is not None:
-        loop.call_later(timeout, _set_result_if_pending, done)
-    await done
-    thread.join(0 if timeout is not None else None)
-    if thread.is_alive():
+        timer = loop.call_later(timeout, _set_result_if_pending, joined, False)
+    try:
+        finished = await joined
+    finally:
+        if timer is not None:
+            timer.cancel()  # the timeout must not outlive the wait
+    if finished:
+        thread.join()  # it has only its return left to do
+    else:
         message = f"The executor did not finishing joining its threads within {timeout} seconds."
         warnings.warn(message, RuntimeWarning, stacklevel=2)
 
 
-def _set_result_if_pending(future: Future[None]) -> None:
+def _set_result_if_pending(future: Future[bool], result: bool) -> None:
     if not future.done():
-        future.set_result(None)
+        future.set_result(result)

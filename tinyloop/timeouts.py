@@ -9,7 +9,8 @@ out, the ``async with`` block turns the CancelledError it caused, and only that 
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable
+import math
+from collections.abc import Awaitable, Coroutine
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -105,6 +106,12 @@ def timeout_at(when: float | None) -> Timeout:
 
 async def wait_for(aw: Awaitable[T], timeout: float | None) -> T:
     """Await ``aw``, cancelling it and raising TimeoutError after ``timeout`` seconds."""
+    if timeout is not None and math.isnan(timeout):
+        # Refused, as every tinyloop delay is (asyncio 3.11 and 3.12 time out at once, 3.13 on
+        # its loop fails): close ``aw``, which nobody else will await now.
+        if isinstance(aw, Coroutine):
+            aw.close()
+        raise ValueError("Invalid timeout: NaN (not a number)")
     if timeout is not None and timeout <= 0:
         fut = ensure_future(aw)
         if fut.done():
