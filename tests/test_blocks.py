@@ -3,6 +3,7 @@ page shows after it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,12 @@ def test_block_prints_what_the_page_shows(block: DocBlock, loop: str, tmp_path: 
 
 def test_the_site_has_python_blocks() -> None:
     assert BLOCKS, "no Python block found under docs/: is the extraction broken?"
+
+
+def test_fewer_than_a_fifth_of_the_blocks_run_on_asyncio_only(
+    record_property: Callable[[str, object], None],
+) -> None:
+    only = [block.where for block in BLOCKS if any(m[0] == "asyncio_only" for m in block.marks)]
+    share = len(only) / len(BLOCKS)
+    record_property("summary: asyncio-only blocks", f"{len(only)} of {len(BLOCKS)} ({share:.0%})")
+    assert share < 0.2, f"{len(only)} of {len(BLOCKS)} blocks are asyncio only:\n" + "\n".join(only)
