@@ -7,8 +7,11 @@ A picture that differs means the generator, a traced program or tinyloop's behav
 
 from __future__ import annotations
 
+import ast
+import copy
 import inspect
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -63,7 +66,7 @@ def test_picture_is_scalable_with_a_text_alternative(name: str) -> None:
         assert (child.text or "").strip(), f"images/{name}: an empty <{child.tag[len(SVG) :]}>"
 
 
-TIMELINES_PAGE = "docs/tinyloop/timelines.md"
+TIMELINES_PAGE = "docs/tinyloop/timelines.md"  # how pictures are made; may show one as an example
 PICTURE_LINK = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*images/[^)\s]+\.svg)[^)]*\)")
 
 
@@ -71,21 +74,71 @@ def _line_of(text: str, fragment: str) -> int:
     return text.count("\n", 0, text.index(fragment)) + 1
 
 
+def _pages_showing(name: str) -> list[str]:
+    """The pages that show images/NAME.svg, timelines.md apart."""
+    pages = sorted((ROOT / "docs").rglob("*.md"))
+    return [
+        page.relative_to(ROOT).as_posix()
+        for page in pages
+        if f"images/{name}.svg" in page.read_text(encoding="utf-8")
+        and page.relative_to(ROOT).as_posix() != TIMELINES_PAGE
+    ]
+
+
+def _shape(function: ast.AsyncFunctionDef | ast.FunctionDef) -> str:
+    """A function as the AST sees it, without its type hints, its docstring or its name: what
+    it does, whatever it is called."""
+    function = copy.deepcopy(function)
+    function.name, function.returns = "_", None
+    for argument in ast.walk(function.args):
+        if isinstance(argument, ast.arg):
+            argument.annotation = None
+    return ast.dump(function)
+
+
+def _functions(code: str) -> dict[str, str]:
+    tree = ast.parse(code)
+    return {
+        node.name: _shape(node)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.AsyncFunctionDef, ast.FunctionDef))
+    }
+
+
+def _shown_name(name: str) -> str:
+    # programs.py keeps several programs in one module, so their mains are gather_main and so on
+    return "main" if name.endswith("_main") else name
+
+
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda program: program.name)
-def test_timelines_page_runs_the_program_its_picture_draws(program: Program) -> None:
-    """The block before each timeline on the page holds the source of every function drawn."""
-    text = (ROOT / TIMELINES_PAGE).read_text(encoding="utf-8")
-    picture = f"images/{program.name}.svg"
-    assert picture in text, f"{TIMELINES_PAGE} does not show {picture}"
-    line = _line_of(text, picture)
-    before = [b for b in find_blocks() if b.path == TIMELINES_PAGE and b.line < line]
-    assert before, f"{TIMELINES_PAGE}:{line}: no Python block before {picture}"
+def test_a_timeline_is_shown_on_one_page_as_its_home(program: Program) -> None:
+    pages = _pages_showing(program.name)
+    assert len(pages) == 1, (
+        f"images/{program.name}.svg should have one home page (others link to it); "
+        f"it is shown on {pages or 'none'}"
+    )
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda program: program.name)
+def test_a_timeline_follows_the_program_it_draws(program: Program) -> None:
+    """On its home page, the Python block before a timeline is the program traced: every function
+    drawn is defined there, doing the same (type hints, which programs.py needs, apart)."""
+    pages = _pages_showing(program.name)
+    assert pages, f"no page shows images/{program.name}.svg"
+    page = pages[0]
+    text = (ROOT / page).read_text(encoding="utf-8")
+    line = _line_of(text, f"images/{program.name}.svg")
+    before = [b for b in find_blocks() if b.path == page and b.line < line]
+    assert before, f"{page}:{line}: no Python block before images/{program.name}.svg"
     block = before[-1]
+    defined = _functions(block.code)
     for function in program.shows:
-        source = inspect.getsource(function)
-        assert source in block.code, (
-            f"{block.where}: the block does not hold {function.__name__} as "
-            f"tools/pictures/programs.py draws it:\n{source}"
+        name = _shown_name(function.__name__)
+        drawn = _functions(textwrap.dedent(inspect.getsource(function)))[function.__name__]
+        assert defined.get(name) == drawn, (
+            f"{block.where}: the block before images/{program.name}.svg does not define "
+            f"{name} as tools/pictures/programs.py's {function.__name__} draws it:\n"
+            f"{inspect.getsource(function)}"
         )
 
 

@@ -438,15 +438,11 @@ def test_words_of_prose_are_counted_on_every_page(
     assert len(counts) >= 20 and not empty, f"pages with no prose found: {empty}"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14: the home page is not yet cut to the ten-minute model"
-)
 def test_home_page_has_at_most_2000_words_of_prose(site: Path) -> None:
     words = prose.home(prose.count_site(site))
     assert words <= prose.HOME_BUDGET, f"the home page has {words:,} words of prose"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: the site's repetitions are not yet cut")
 def test_site_has_at_most_32000_words_of_prose_without_the_api_reference(site: Path) -> None:
     words = prose.site_total(prose.count_site(site))
     assert words <= prose.SITE_BUDGET, f"the site has {words:,} words of prose"

@@ -126,7 +126,7 @@ class Program:
     title: str
     main: Callable[[], Coroutine[Any, Any, None]]
     clock: str  # what the picture says about the clock it was recorded on
-    shows: tuple[Callable[..., Any], ...]  # the functions docs/tinyloop/timelines.md shows
+    shows: tuple[Callable[..., Any], ...]  # the functions the block before the picture defines
     loop_factory: Callable[[], VirtualTimeEventLoop] = new_virtual_loop
     blocks: bool = False  # time.sleep moves the virtual clock (clocks.blocking_sleep)
     connections: tuple[str, ...] = ()  # names of the clients' connections, in order
