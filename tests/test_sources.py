@@ -200,3 +200,53 @@ def test_every_supported_version_can_be_named() -> None:
         sources.parse_versions(f"{pythons.SUPPORTED[0]}-{pythons.SUPPORTED[-1]}")
         == pythons.SUPPORTED
     )
+
+
+# --- C source: said where it is named, and listed in one place ---------------------------------
+
+
+def test_a_c_file_named_without_saying_c_source_is_a_problem_naming_page_and_line() -> None:
+    text = "# Page\n\nThe step is `task_step_impl`\nin `Modules/_asynciomodule.c`.\n"
+    assert sources.c_problems(list(sources.c_mentions(text, "docs/page.md"))) == [
+        "docs/page.md:4: Modules/_asynciomodule.c is named without saying, in its paragraph, "
+        "that it is C source"
+    ]
+
+
+def test_a_c_file_whose_paragraph_says_c_source_is_no_problem() -> None:
+    text = "The step is `task_step_impl`\n(C source: `Modules/_asynciomodule.c`).\n"
+    assert sources.c_problems(list(sources.c_mentions(text, "docs/page.md"))) == []
+
+
+def test_c_source_said_in_another_list_item_does_not_count() -> None:
+    text = "- C source: `Modules/selectmodule.c`;\n- the accelerator: `Modules/_asynciomodule.c`.\n"
+    (problem,) = sources.c_problems(list(sources.c_mentions(text, "docs/page.md")))
+    assert problem.startswith("docs/page.md:2: Modules/_asynciomodule.c ")
+
+
+def test_a_c_file_inside_a_code_block_is_not_named_in_prose() -> None:
+    text = "```text\nModules/_asynciomodule.c\n```\n"
+    assert list(sources.c_mentions(text, "docs/page.md")) == []
+
+
+def test_the_c_source_list_links_each_file_to_the_sections_that_name_it() -> None:
+    mentions = [
+        *sources.c_mentions(
+            "## Steps {#steps}\n\nC source: `Modules/_asynciomodule.c`.\n", "docs/tasks.md"
+        ),
+        *sources.c_mentions("C source: `Objects/genobject.c`.\n", "docs/build/part.md"),
+    ]
+    assert sources.c_source_list(mentions, "docs/real-loop.md").splitlines() == [
+        "- `Modules/_asynciomodule.c` (C source), named in [tasks.md#steps](tasks.md#steps)",
+        "- `Objects/genobject.c` (C source), named in [build/part.md](build/part.md)",
+    ]
+
+
+def test_every_c_file_named_on_the_site_is_said_to_be_c_source() -> None:
+    problems = sources.c_problems(sources.c_mentions_in(sources.pages()))
+    assert not problems, "C source named as if it were checked:\n" + "\n".join(problems)
+
+
+def test_the_site_lists_the_c_source_it_names_on_one_page() -> None:
+    holding = [p for p in sources.pages() if sources.C_LIST in p.read_text(encoding="utf-8")]
+    assert len(holding) == 1, f"{sources.C_LIST} should be on exactly one page, is on {holding}"

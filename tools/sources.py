@@ -23,8 +23,10 @@ checked here (``make pythons`` installs it; CI has all five). The hook ``hooks/s
 each reference into a link to the definition's line at the newest named version's tag, and
 fails the strict build, naming page and line, on one that no longer matches.
 
-References to C source (``Modules/_asynciomodule.c``) are not checked: the pages say so where
-they name one, and the page "Reading the real loop" lists them in one place.
+References to C source (``Modules/_asynciomodule.c``) cannot be checked this way. A page that
+names a C file says "C source" in the same paragraph (a problem otherwise, naming page and line),
+and the marker ``<!-- c-source-list -->`` on "Reading the real loop" becomes the one list of them:
+each C file, with the pages and sections that name it.
 
     python -m tools.sources [docs/PAGE.md ...]   # check every reference; list the problems
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import re
 import subprocess
 import sys
@@ -53,6 +56,11 @@ QUOTE = re.compile(
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
 VERSION_RANGE = re.compile(r"^(?P<first>3\.\d+)(?:-(?P<last>3\.\d+))?$")
 GAP = "..."  # a quote's line standing for lines left out
+C_FILE = re.compile(r"\b(?P<file>(?:Modules|Objects|Python|Include)/[\w/]+\.[ch])\b")
+C_SAID = re.compile(r"\bC source\b", re.IGNORECASE)
+C_LIST = "<!-- c-source-list -->"
+ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.|\|)\s")  # a list item or a table row: a paragraph of its own
+HEADING = re.compile(r"^#{1,6} +(?P<title>.*?)(?: +\{#(?P<anchor>[\w-]+)\})? *$")
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,79 @@ def _fence_body(lines: list[str], start: int, fence: str) -> tuple[list[str], in
             return body, index
         body.append(lines[index])
     return body, len(lines) - 1
+
+
+@dataclass(frozen=True)
+class CMention:
+    page: str  # docs/real-loop.md
+    line: int  # 1-based line where the C file is named
+    file: str  # Modules/_asynciomodule.c
+    said: bool  # the paragraph says "C source"
+    section: str  # the anchor of the section it is in, "" before the first heading
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, list[str], str]]:
+    """Each paragraph of prose outside code fences: its first line (1-based), its lines, and the
+    anchor of the section it is in."""
+    lines = text.splitlines()
+    fence: str | None = None
+    section, start = "", 0
+    paragraph: list[str] = []
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+                fence = None
+            continue
+        opening = FENCE.match(line)
+        heading = HEADING.match(line)
+        item = ITEM.match(line)
+        if opening or heading or item or not stripped:
+            if paragraph:
+                yield start + 1, paragraph, section
+            paragraph = []
+            if opening:
+                fence = opening["fence"]
+            if heading:
+                section = heading["anchor"] or section
+            if not item:
+                continue
+        if not paragraph:
+            start = number
+        paragraph.append(line)
+    if paragraph:
+        yield start + 1, paragraph, section
+
+
+def c_mentions(text: str, page: str) -> Iterator[CMention]:
+    """Every C file a page names in its prose, in page order."""
+    for first, paragraph, section in _paragraphs(text):
+        said = bool(C_SAID.search(" ".join(paragraph)))
+        for offset, line in enumerate(paragraph):
+            for match in C_FILE.finditer(line):
+                yield CMention(page, first + offset, match["file"], said, section)
+
+
+def c_problems(mentions: list[CMention]) -> list[str]:
+    return [
+        f"{m.page}:{m.line}: {m.file} is named without saying, in its paragraph, "
+        "that it is C source"
+        for m in mentions
+        if not m.said
+    ]
+
+
+def c_source_list(mentions: list[CMention], page: str) -> str:
+    """The Markdown list of the C files the site names, each with a link to every section that
+    names it, relative to ``page`` (docs/real-loop.md)."""
+    places: dict[str, dict[str, None]] = {}
+    for m in mentions:
+        href = os.path.relpath(m.page, os.path.dirname(page))
+        places.setdefault(m.file, {})[href + (f"#{m.section}" if m.section else "")] = None
+    return "\n".join(
+        f"- `{file}` (C source), named in " + ", ".join(f"[{h}]({h})" for h in places[file])
+        for file in sorted(places)
+    )
 
 
 @dataclass(frozen=True)
@@ -320,7 +401,12 @@ def render(text: str, page: str, found: dict[str, Python] | None = None) -> tupl
             parts[3 * index + 1], parts[3 * index + 2] = link, ""
         lines[number - 1] = "".join(parts)
     messages = [message for reference in references for message in problems(reference, found)]
-    return "".join(lines), messages
+    mentions = list(c_mentions(text, page))
+    messages += c_problems(mentions)
+    rendered = "".join(lines)
+    if C_LIST in rendered:
+        rendered = rendered.replace(C_LIST, c_source_list(c_mentions_in(pages()), page))
+    return rendered, messages
 
 
 def pages(root: Path = ROOT) -> list[Path]:
@@ -332,6 +418,14 @@ def references_in(paths: list[Path], root: Path = ROOT) -> list[Reference]:
     for path in paths:
         page = path.resolve().relative_to(root).as_posix()
         found.extend(find_references(path.read_text(encoding="utf-8"), page))
+    return found
+
+
+def c_mentions_in(paths: list[Path], root: Path = ROOT) -> list[CMention]:
+    found: list[CMention] = []
+    for path in paths:
+        page = path.resolve().relative_to(root).as_posix()
+        found.extend(c_mentions(path.read_text(encoding="utf-8"), page))
     return found
 
 
@@ -352,6 +446,7 @@ def main(argv: list[str]) -> int:
     paths = [Path(arg) for arg in argv] or pages()
     references = references_in(paths)
     messages = [message for reference in references for message in problems(reference)]
+    messages += c_problems(c_mentions_in(paths))
     for message in messages:
         print(message)
     print(f"{summary(references)}; {len(messages)} problems")
