@@ -20,12 +20,10 @@ selector's timeout. The selector's I/O side (readers, writers, sockets) is in ``
 from __future__ import annotations
 
 import collections
-import functools
 import heapq
 import logging
 import math
 import selectors
-import socket
 import sys
 import threading
 import time
@@ -43,6 +41,7 @@ from tinyloop.threads import join_executor, wrap_future
 
 T = TypeVar("T")
 ExceptionHandler = Callable[["EventLoop", dict[str, Any]], object]
+TaskFactory = Callable[..., "Task[Any]"]  # (loop, coro, **keywords) -> a task
 
 logger = logging.getLogger("asyncio")  # the name readers configure for asyncio's reports
 
@@ -65,6 +64,7 @@ class EventLoop:
         self._closed = False
         self._thread_id: int | None = None  # set while run_forever runs
         self._exception_handler: ExceptionHandler | None = None
+        self._task_factory: TaskFactory | None = None  # None: create_task makes a Task
         self._debug = False
         # Timers due within one clock tick count as due: the clock cannot tell them apart.
         self._clock_resolution = time.get_clock_info("monotonic").resolution
@@ -142,7 +142,23 @@ class EventLoop:
         self, coro: Coroutine[Any, Any, T], *, name: object = None, context: Any = None
     ) -> Task[T]:
         self._check_closed()
-        return Task(coro, loop=self, name=name, context=context)
+        if self._task_factory is None:
+            return Task(coro, loop=self, name=name, context=context)
+        # The factory's oldest form, which the factories of every version accept: (loop, coro),
+        # and context= only if given; the loop then names the task, as CPython before 3.14 does.
+        task = self._task_factory(self, coro, **({} if context is None else {"context": context}))
+        if name is not None:
+            task.set_name(name)
+        return task
+
+    def set_task_factory(self, factory: TaskFactory | None) -> None:
+        """Make ``create_task`` call ``factory(loop, coro, **keywords)``; None restores Task."""
+        if factory is not None and not callable(factory):
+            raise TypeError("task factory must be a callable or None")
+        self._task_factory = factory
+
+    def get_task_factory(self) -> TaskFactory | None:
+        return self._task_factory
 
     # -- threads ---------------------------------------------------------------------------
 
@@ -162,12 +178,6 @@ class EventLoop:
         if not isinstance(executor, ThreadPoolExecutor):
             raise TypeError("executor must be ThreadPoolExecutor")
         self._default_executor = executor
-
-    async def getaddrinfo(self, host: Any, port: Any, **options: int) -> list[Any]:
-        """``socket.getaddrinfo`` in a thread: name resolution blocks, and no selector can wait
-        for it (asyncio does the same). ``options``: family, type, proto, flags."""
-        lookup = functools.partial(socket.getaddrinfo, host, port, **options)
-        return await self.run_in_executor(None, lookup)
 
     # -- running -------------------------------------------------------------------------
 
@@ -372,9 +382,7 @@ class EventLoop:
         """Log an error nobody handled: the message, then every other key of the context."""
         message = context.get("message") or "Unhandled exception in event loop"
         exception = context.get("exception")
-        exc_info: Any = False
-        if exception is not None:
-            exc_info = (type(exception), exception, exception.__traceback__)
+        exc_info = (type(exception), exception, exception.__traceback__) if exception else False
         others = sorted(key for key in context if key not in {"message", "exception"})
         lines = [message, *(f"{key}: {context[key]!r}" for key in others)]
         logger.error("\n".join(lines), exc_info=exc_info)

@@ -19,6 +19,7 @@ from tinyloop.loop import EventLoop
 from tinyloop.tasks import all_tasks, as_coroutine, iscoroutine
 
 T = TypeVar("T")
+LoopFactory = Callable[[], EventLoop]
 
 
 def new_event_loop() -> EventLoop:
@@ -28,10 +29,10 @@ def new_event_loop() -> EventLoop:
     return AsyncioEventLoop()  # type: ignore[abstract]
 
 
-_default_loop_factory: Callable[[], EventLoop] = new_event_loop
+_default_loop_factory: LoopFactory = new_event_loop
 
 
-def set_loop_factory(factory: Callable[[], EventLoop] | None) -> None:
+def set_loop_factory(factory: LoopFactory | None) -> None:
     """Choose the loop ``run()`` and ``Runner()`` create when given no ``loop_factory``; ``None``
     restores ``new_event_loop``. (asyncio's counterpart is the event loop policy.)"""
     global _default_loop_factory
@@ -42,7 +43,7 @@ class Runner:
     """A loop that runs one coroutine after another, closed by ``close()`` or ``with``."""
 
     def __init__(
-        self, *, debug: bool | None = None, loop_factory: Callable[[], EventLoop] | None = None
+        self, *, debug: bool | None = None, loop_factory: LoopFactory | None = None
     ) -> None:
         self._debug = debug
         self._loop_factory = loop_factory or _default_loop_factory
@@ -95,10 +96,7 @@ class Runner:
 
 
 def run(
-    main: Awaitable[T],
-    *,
-    debug: bool | None = None,
-    loop_factory: Callable[[], EventLoop] | None = None,
+    main: Awaitable[T], *, debug: bool | None = None, loop_factory: LoopFactory | None = None
 ) -> T:
     """Run ``main`` on a new loop and close the loop; the program's entry point."""
     if running._get_running_loop() is not None:
@@ -116,11 +114,8 @@ def _cancel_all_tasks(loop: EventLoop) -> None:
     # Cancelling only asks; the tasks must run to see their CancelledError and clean up.
     loop.run_until_complete(gather(*leftover, return_exceptions=True))
     for task in leftover:
-        if not task.cancelled() and task.exception() is not None:
-            loop.call_exception_handler(
-                {
-                    "message": "unhandled exception during asyncio.run() shutdown",
-                    "exception": task.exception(),
-                    "task": task,
-                }
-            )
+        exception = None if task.cancelled() else task.exception()
+        if exception is not None:
+            message = "unhandled exception during asyncio.run() shutdown"
+            context = {"message": message, "exception": exception, "task": task}
+            loop.call_exception_handler(context)

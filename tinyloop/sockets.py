@@ -36,6 +36,12 @@ class SocketEventLoop(SelectorEventLoop):
         # waits: a loop with no such wait pays nothing for the check, not even a test per turn.
         self._closed_socket_watch: TimerHandle | None = None
 
+    async def getaddrinfo(self, host: Any, port: Any, **options: int) -> list[Any]:
+        """``socket.getaddrinfo`` in a thread: name resolution blocks, and no selector can wait
+        for it (asyncio does the same). ``options``: family, type, proto, flags."""
+        lookup = functools.partial(socket.getaddrinfo, host, port, **options)
+        return await self.run_in_executor(None, lookup)
+
     async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
         """Receive up to ``n`` bytes; ``b""`` means the peer has closed its side."""
         # _sock_call written out, as asyncio's sock_recv is: one coroutine fewer to create and
