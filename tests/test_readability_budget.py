@@ -14,7 +14,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "tinyloop"
 CORE = ["futures.py", "tasks.py", "handles.py", "loop.py", "selector_io.py", "runners.py"]
 CORE_BUDGET = 900
-PACKAGE_BUDGET = 2500
+PACKAGE_BUDGET = 3800
 
 
 def lines_of_code(source: str) -> int:

@@ -16,7 +16,7 @@ import asyncio.events
 import asyncio.tasks
 import functools
 
-from tinyloop.sockets import SocketEventLoop
+from tinyloop.connections import ConnectionEventLoop
 
 
 class _AsyncioRegistry:
@@ -33,7 +33,7 @@ class _AsyncioRegistry:
         self.after_task_step = functools.partial(asyncio.tasks._leave_task, loop)
 
 
-class AsyncioEventLoop(SocketEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
+class AsyncioEventLoop(ConnectionEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
     """tinyloop's event loop, visible to asyncio as its running loop."""
 
     def __init__(self) -> None:

@@ -1,120 +1,223 @@
 """Streams: ``open_connection``, ``start_server``, and the reader and writer they hand out.
 
-CPython: ``Lib/asyncio/streams.py`` (``StreamReader``, ``StreamWriter``, ``open_connection``,
-``start_server``) and what those stand on, cut down to what streams need: the socket transport
-(``_SelectorSocketTransport`` in ``selector_events.py``) and ``Server`` (``base_events.py``).
-asyncio stacks a transport, a protocol and the streams. Here the ``StreamWriter`` owns the socket
-and plays the transport: the loop's reader callback feeds the ``StreamReader``, and the writer
-callback sends whatever the socket could not take at once.
+CPython: ``Lib/asyncio/streams.py``. As in asyncio, streams are the top of a stack of three: a
+socket transport (``transports.py``) reads in a selector callback and calls its protocol; the
+protocol here, ``StreamReaderProtocol``, feeds what arrives to a ``StreamReader``; and coroutines
+await the reader. A ``StreamWriter`` is a thin wrapper of the transport, plus ``drain()``.
 
-Flow control works both ways. A reader holding more than twice its limit stops reading from the
-socket, so a fast peer's data backs up in the kernel and, in the end, in the peer's own buffer.
-A writer whose buffer went over the high-water mark makes ``drain()`` wait until the socket has
-taken it down to the low-water mark: that is where a fast writer waits for a slow reader.
+Flow control works both ways. A reader holding more than twice its limit pauses the transport's
+reading, so a fast peer's data backs up in the kernel and, in the end, in the peer's own buffer.
+A transport whose write buffer went over the high-water mark calls ``pause_writing``, and
+``drain()`` waits until ``resume_writing``: that is where a fast writer waits for a slow reader.
 """
 
 from __future__ import annotations
 
-import functools
-import socket
+import collections
+import weakref
 
 # Only asyncio's exception classes (an interface), so ``except asyncio.IncompleteReadError`` works.
 from asyncio.exceptions import IncompleteReadError, LimitOverrunError
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from tinyloop.exceptions import CancelledError
 from tinyloop.futures import Future
+from tinyloop.protocols import Protocol
 from tinyloop.running import get_running_loop
-from tinyloop.sockets import SocketEventLoop
-from tinyloop.tasks import Task, iscoroutine, sleep
+from tinyloop.tasks import iscoroutine, sleep
+
+if TYPE_CHECKING:
+    from tinyloop.connections import ConnectionEventLoop
 
 __all__ = [
     "IncompleteReadError",
     "LimitOverrunError",
-    "Server",
     "StreamReader",
+    "StreamReaderProtocol",
     "StreamWriter",
     "open_connection",
+    "open_unix_connection",
     "start_server",
+    "start_unix_server",
 ]
 
 _LIMIT = 2**16  # asyncio's: the longest line readline() accepts, and half the reader's buffer
-_HIGH_WATER = 64 * 1024  # asyncio's transport marks: drain() waits once the buffer is over this,
-_LOW_WATER = _HIGH_WATER // 4  # until it is down to this
-_MAX_RECV = 256 * 1024  # asyncio's largest single recv()
 
 ClientConnected = Callable[["StreamReader", "StreamWriter"], Awaitable[None] | None]
 
 
 async def open_connection(
-    host: str | None = None, port: int | None = None, *, limit: int = _LIMIT
+    host: Any = None, port: Any = None, *, limit: int = _LIMIT, **kwds: Any
 ) -> tuple[StreamReader, StreamWriter]:
-    """Connect over TCP, to each address ``host`` resolves to in turn; return reader and writer."""
-    loop = cast(SocketEventLoop, get_running_loop())  # streams need the selector callbacks
-    errors: list[OSError] = []
-    for family, type_, proto, _, address in await _resolve(loop, host, port):
-        sock = socket.socket(family, type_, proto)
-        sock.setblocking(False)
-        try:
-            await loop.sock_connect(sock, address)
-        except OSError as exc:
-            sock.close()
-            errors.append(exc)
-            continue
-        except BaseException:
-            sock.close()  # cancelled: the socket must not outlive the call
-            raise
-        reader = StreamReader(limit)
-        return reader, StreamWriter(loop, sock, reader)
-    if len({str(exc) for exc in errors}) == 1:
-        raise errors[0]
-    raise OSError(f"Multiple exceptions: {', '.join(str(exc) for exc in errors)}")
+    """Connect (``loop.create_connection``, which takes ``ssl=`` and the rest in ``kwds``)."""
+    loop = _connection_loop()
+    reader = StreamReader(limit)
+    protocol = StreamReaderProtocol(reader)
+    transport, _ = await loop.create_connection(lambda: protocol, host, port, **kwds)
+    return reader, StreamWriter(transport, protocol, reader, loop)
+
+
+async def open_unix_connection(
+    path: Any = None, *, limit: int = _LIMIT, **kwds: Any
+) -> tuple[StreamReader, StreamWriter]:
+    """``open_connection`` for a Unix socket."""
+    loop = _connection_loop()
+    reader = StreamReader(limit)
+    protocol = StreamReaderProtocol(reader)
+    transport, _ = await loop.create_unix_connection(lambda: protocol, path, **kwds)
+    return reader, StreamWriter(transport, protocol, reader, loop)
 
 
 async def start_server(
     client_connected_cb: ClientConnected,
-    host: str | None = None,
-    port: int | None = None,
+    host: Any = None,
+    port: Any = None,
     *,
     limit: int = _LIMIT,
-    backlog: int = 100,
-) -> Server:
-    """Listen on ``host:port`` (every interface if ``host`` is None); for each connection call
-    ``client_connected_cb(reader, writer)``, in a task of its own if it is a coroutine."""
-    loop = cast(SocketEventLoop, get_running_loop())
-    sockets: list[socket.socket] = []
-    try:
-        for family, type_, proto, _, address in await _resolve(loop, host, port, socket.AI_PASSIVE):
-            sockets.append(sock := socket.socket(family, type_, proto))
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)
-            if family == socket.AF_INET6:  # else '::' would take the IPv4 port too (asyncio)
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, True)
-            sock.bind(address)
-            sock.listen(backlog)
-            sock.setblocking(False)
-    except BaseException:
-        for sock in sockets:
-            sock.close()
-        raise
-    return Server(loop, sockets, client_connected_cb, limit, backlog)
+    **kwds: Any,
+) -> Any:
+    """Listen (``loop.create_server``); for each connection call ``client_connected_cb(reader,
+    writer)``, in a task of its own if it is a coroutine function."""
+    loop = _connection_loop()
+
+    def factory() -> StreamReaderProtocol:
+        return StreamReaderProtocol(StreamReader(limit), client_connected_cb)
+
+    return await loop.create_server(factory, host, port, **kwds)
 
 
-async def _resolve(loop: SocketEventLoop, host: Any, port: Any, flags: int = 0) -> list[Any]:
-    """IP addresses are parsed on the spot, as asyncio does (``_ipaddr_info``); names go to
-    ``loop.getaddrinfo``, which looks them up in a thread: a lookup blocks."""
-    try:
-        numeric = flags | socket.AI_NUMERICHOST
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=numeric)
-    except socket.gaierror:
-        pass
-    return await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=flags)
+async def start_unix_server(
+    client_connected_cb: ClientConnected, path: Any = None, *, limit: int = _LIMIT, **kwds: Any
+) -> Any:
+    """``start_server`` on a Unix socket."""
+    loop = _connection_loop()
+
+    def factory() -> StreamReaderProtocol:
+        return StreamReaderProtocol(StreamReader(limit), client_connected_cb)
+
+    return await loop.create_unix_server(factory, path, **kwds)
+
+
+def _connection_loop() -> ConnectionEventLoop:
+    return cast("ConnectionEventLoop", get_running_loop())  # the loop of create_connection
+
+
+class StreamReaderProtocol(Protocol):
+    """The protocol under a stream: it feeds the reader, and makes ``drain()`` wait.
+
+    CPython: ``StreamReaderProtocol`` and ``FlowControlMixin`` in ``streams.py``. A server's
+    protocol also makes the writer and starts ``client_connected_cb`` in ``connection_made``."""
+
+    def __init__(
+        self, stream_reader: StreamReader, client_connected_cb: ClientConnected | None = None
+    ) -> None:
+        self._loop = _connection_loop()
+        # A weak reference, as asyncio's: a reader nobody reads from any more can be collected.
+        self._reader_ref = weakref.ref(stream_reader)
+        # A server's reader has no other owner until connection_made hands it to the callback.
+        self._strong_reader: StreamReader | None = stream_reader if client_connected_cb else None
+        self._client_connected_cb = client_connected_cb
+        self._transport: Any = None
+        self._task: Any = None  # the server's client_connected_cb task, kept alive
+        self._over_ssl = False
+        self._closed: Future[None] = self._loop.create_future()  # done at connection_lost
+        self._paused = False  # the transport's write buffer is over its high-water mark
+        self._drain_waiters: collections.deque[Future[None]] = collections.deque()
+        self._connection_lost = False
+
+    @property
+    def _stream_reader(self) -> StreamReader | None:
+        return self._reader_ref()
+
+    def connection_made(self, transport: Any) -> None:
+        self._transport = transport
+        reader = self._stream_reader
+        if reader is not None:
+            reader.set_transport(transport)
+        self._over_ssl = transport.get_extra_info("sslcontext") is not None
+        if self._client_connected_cb is None:
+            return
+        writer = StreamWriter(transport, self, reader, self._loop)
+        result = self._client_connected_cb(reader, writer)  # type: ignore[arg-type]
+        if iscoroutine(result):
+            self._task = self._loop.create_task(result)  # type: ignore[arg-type]
+            self._task.add_done_callback(self._handler_done)
+        self._strong_reader = None
+
+    def _handler_done(self, task: Any) -> None:
+        # A handler that failed or was cancelled leaves its connection to nobody: close it.
+        if task.cancelled():
+            self._transport.close()
+        elif (exc := task.exception()) is not None:
+            context = {"message": "Unhandled exception in client_connected_cb", "exception": exc}
+            self._loop.call_exception_handler({**context, "transport": self._transport})
+            self._transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        reader = self._stream_reader
+        if reader is not None:
+            reader.feed_data(data)
+
+    def eof_received(self) -> bool:
+        reader = self._stream_reader
+        if reader is not None:
+            reader.feed_eof()
+        # True keeps our side open for writing. TLS cannot be half-closed (asyncio).
+        return not self._over_ssl
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        reader = self._stream_reader
+        if reader is not None:
+            if exc is None:
+                reader.feed_eof()
+            else:
+                reader.set_exception(exc)
+        if not self._closed.done():
+            if exc is None:
+                self._closed.set_result(None)
+            else:
+                self._closed.set_exception(exc)
+                self._closed.exception()  # retrieved: read() and drain() raise it anyway
+        self._connection_lost = True
+        self._wake_drainers(exc)
+        self._task = None
+        self._transport = None
+
+    def pause_writing(self) -> None:
+        self._paused = True
+
+    def resume_writing(self) -> None:
+        self._paused = False
+        self._wake_drainers(None)
+
+    def _wake_drainers(self, exc: Exception | None) -> None:
+        for waiter in self._drain_waiters:
+            if not waiter.done():
+                if exc is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(exc)
+
+    async def _drain_helper(self) -> None:
+        if self._connection_lost:
+            raise ConnectionResetError("Connection lost")
+        if not self._paused:
+            return
+        waiter: Future[None] = self._loop.create_future()
+        self._drain_waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            self._drain_waiters.remove(waiter)
+
+    def _get_close_waiter(self, stream: StreamWriter) -> Future[None]:
+        return self._closed
 
 
 class StreamReader:
     """The bytes that have arrived and not been read yet, and the coroutines that read them."""
 
-    def __init__(self, limit: int = _LIMIT) -> None:
+    def __init__(self, limit: int = _LIMIT, loop: Any = None) -> None:
         if limit <= 0:
             raise ValueError("Limit cannot be <= 0")
         self._limit = limit
@@ -122,7 +225,7 @@ class StreamReader:
         self._eof = False
         self._exception: BaseException | None = None
         self._waiter: Future[None] | None = None  # the one read waiting for data
-        self._writer: StreamWriter | None = None  # owns the socket: pauses and resumes reading
+        self._transport: Any = None  # paused while the buffer holds over twice the limit
         self._paused = False  # reading paused: the buffer holds over twice the limit
 
     def exception(self) -> BaseException | None:
@@ -132,12 +235,23 @@ class StreamReader:
         self._exception = exc
         self._wake_waiter(exc)
 
+    def set_transport(self, transport: Any) -> None:
+        if self._transport is not None:
+            raise RuntimeError("Transport already set")
+        self._transport = transport
+
     def feed_data(self, data: bytes) -> None:
+        if not data:
+            return
         self._buffer += data
         self._wake_waiter()
-        if self._writer and not self._paused and len(self._buffer) > 2 * self._limit:
-            self._paused = True
-            self._writer._pause_reading()
+        if self._transport is not None and not self._paused and len(self._buffer) > 2 * self._limit:
+            try:
+                self._transport.pause_reading()
+            except NotImplementedError:
+                self._transport = None  # a transport that cannot pause: keep every byte (asyncio)
+            else:
+                self._paused = True
 
     def feed_eof(self) -> None:
         self._eof = True
@@ -162,9 +276,9 @@ class StreamReader:
             raise RuntimeError(
                 f"{func_name}() called while another coroutine is already waiting for incoming data"
             )
-        if self._writer and self._paused:  # else readexactly(n) over the limit would wait forever
+        if self._paused:  # else readexactly(n) over the limit would wait forever
             self._paused = False
-            self._writer._resume_reading()
+            self._transport.resume_reading()
         self._waiter = get_running_loop().create_future()
         try:
             await self._waiter
@@ -174,9 +288,9 @@ class StreamReader:
     def _take(self, n: int) -> bytes:
         data = bytes(self._buffer[:n])
         del self._buffer[:n]
-        if self._writer and self._paused and len(self._buffer) <= self._limit:
+        if self._paused and len(self._buffer) <= self._limit:
             self._paused = False
-            self._writer._resume_reading()
+            self._transport.resume_reading()
         return data
 
     async def read(self, n: int = -1) -> bytes:
@@ -239,283 +353,96 @@ class StreamReader:
             raise LimitOverrunError("Separator is found, but chunk is longer than limit", found)
         return self._take(found + len(separator))
 
+    def __aiter__(self) -> StreamReader:
+        return self
+
+    async def __anext__(self) -> bytes:
+        """``async for line in reader``: one line at a time, until EOF."""
+        line = await self.readline()
+        if line == b"":
+            raise StopAsyncIteration
+        return line
+
 
 class StreamWriter:
-    """The sending side of a connection, and the owner of its socket (see the module docstring)."""
+    """The sending side of a connection: the transport's writing calls, and ``drain()``."""
 
     def __init__(
         self,
-        loop: SocketEventLoop,
-        sock: socket.socket,
-        reader: StreamReader,
-        on_closed: Callable[[], object] | None = None,
+        transport: Any,
+        protocol: StreamReaderProtocol,
+        reader: StreamReader | None,
+        loop: Any,
     ) -> None:
-        self._loop = loop
-        self._sock = sock
+        self._transport = transport
+        self._protocol = protocol
         self._reader = reader
-        self._on_closed = on_closed
-        try:
-            peername = sock.getpeername()
-        except OSError:
-            peername = None  # reset by the peer already
-        self._extra = {"socket": sock, "sockname": sock.getsockname(), "peername": peername}
-        self._buffer = bytearray()  # written, not yet taken by the kernel
-        self._paused = False  # the buffer went over the high-water mark: drain() waits
-        self._drainers: list[Future[None]] = []
-        self._reading = False
-        self._closing = False  # close() was called, or the connection failed
-        self._closed: Future[None] = loop.create_future()  # done once the socket is closed
-        self._handler: Task[Any] | None = None  # a server's task for this connection, kept alive
-        reader._writer = self
-        self._resume_reading()
+        self._loop = loop
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} transport={self._transport!r}>"
+
+    @property
+    def transport(self) -> Any:
+        return self._transport
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
-        """``"peername"``, ``"sockname"`` or ``"socket"`` (the socket itself, in tinyloop)."""
-        return self._extra.get(name, default)
-
-    def _try(self, call: Callable[[Any], Any], arg: Any) -> Any:
-        """``call(arg)`` on the socket; None if it was not ready after all, or if it failed."""
-        try:
-            return call(arg)
-        except (BlockingIOError, InterruptedError):
-            return None
-        except OSError as exc:  # reset by the peer, say
-            self._fail(exc)
-            return None
-
-    def _pause_reading(self) -> None:
-        if self._reading:
-            self._reading = False
-            self._loop.remove_reader(self._sock)
-
-    def _resume_reading(self) -> None:
-        if not self._reading and not self._closing:
-            self._reading = True
-            self._loop.add_reader(self._sock, self._on_readable)
-
-    def _on_readable(self) -> None:
-        data = self._try(self._sock.recv, _MAX_RECV)
-        if data:
-            self._reader.feed_data(data)
-        elif data == b"":  # the peer sends no more; our side stays open for writing (asyncio)
-            self._pause_reading()
-            self._reader.feed_eof()
+        """``"peername"``, ``"sockname"``, ``"socket"``, … (``BaseTransport.get_extra_info``)."""
+        return self._transport.get_extra_info(name, default)
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         """Send what the socket takes now and buffer the rest; never waits (that is ``drain``)."""
-        if not data or self._closing:
-            return  # asyncio too drops what is written once the connection is closing or gone
-        if not self._buffer:  # nothing queued before it: try to send at once
-            sent = self._try(self._sock.send, data)
-            if self._closing or sent == len(data):
-                return
-            data = memoryview(data)[sent or 0 :]
-            self._loop.add_writer(self._sock, self._on_writable)
-        self._buffer += data
-        self._paused = self._paused or len(self._buffer) > _HIGH_WATER
+        self._transport.write(data)
 
     def writelines(self, data: Iterable[bytes]) -> None:
-        self.write(b"".join(data))
+        self._transport.writelines(data)
 
-    def _on_writable(self) -> None:
-        sent = self._try(self._sock.send, self._buffer)
-        if sent is None:
-            return
-        del self._buffer[:sent]
-        if self._paused and len(self._buffer) <= _LOW_WATER:
-            self._paused = False
-            self._wake_drainers()
-        if not self._buffer:
-            self._loop.remove_writer(self._sock)
-            if self._closing:
-                self._loop.call_soon(self._connection_lost, None)
+    def write_eof(self) -> None:
+        """Half-close: the peer reads EOF once the buffer is sent; we can still read."""
+        self._transport.write_eof()
+
+    def can_write_eof(self) -> bool:
+        return bool(self._transport.can_write_eof())
 
     async def drain(self) -> None:
         """If the buffer went over the high-water mark, wait until it is down to the low one."""
-        if self._closing:
-            await sleep(0)  # a failure already scheduled reaches the reader, to be raised below
-        while True:
-            exc = self._reader.exception()
-            if exc is not None:
-                raise exc
-            if self._closed.done():
-                raise ConnectionResetError("Connection lost")
-            if not self._paused:
-                return
-            waiter: Future[None] = self._loop.create_future()
-            self._drainers.append(waiter)
-            await waiter
-
-    def _wake_drainers(self) -> None:
-        drainers, self._drainers = self._drainers, []
-        for waiter in drainers:
-            if not waiter.done():
-                waiter.set_result(None)
+        if self._reader is not None and (exc := self._reader.exception()) is not None:
+            raise exc
+        if self._transport.is_closing():
+            # One turn, so that a connection_lost already scheduled has run: then a writer
+            # that loops on write() and drain() sees the connection fail instead of spinning.
+            await sleep(0)
+        await self._protocol._drain_helper()
 
     def close(self) -> None:
         """Stop reading; close the socket once the buffer is sent, in a later turn (as asyncio)."""
-        if self._closing:
-            return
-        self._closing = True
-        self._pause_reading()
-        if not self._buffer:
-            self._loop.call_soon(self._connection_lost, None)
+        self._transport.close()
 
     def is_closing(self) -> bool:
-        return self._closing
+        return bool(self._transport.is_closing())
 
     async def wait_closed(self) -> None:
-        await self._closed
+        await self._protocol._get_close_waiter(self)
 
-    def _fail(self, exc: OSError) -> None:
-        """The connection failed: drop what is unsent; the streams hear of it in the next turn."""
-        self._closing = True
-        self._buffer.clear()
-        self._loop.remove_writer(self._sock)
-        self._pause_reading()
-        self._loop.call_soon(self._connection_lost, exc)
-
-    def _connection_lost(self, exc: OSError | None) -> None:
-        if self._closed.done():
-            return
-        self._sock.close()  # registered no more: _pause_reading and remove_writer came first
-        if exc is None:
-            self._reader.feed_eof()
-            self._closed.set_result(None)
-        else:
-            self._reader.set_exception(exc)
-            self._closed.set_exception(exc)
-            self._closed.exception()  # retrieved: read() and drain() raise it anyway
-        self._wake_drainers()
-        if self._on_closed is not None:
-            self._on_closed()
-
-
-class Server:
-    """Listening sockets that hand each connection to ``client_connected_cb``.
-
-    CPython: ``Server`` in ``base_events.py``; accepting is ``_accept_connection`` in
-    ``selector_events.py``. ``wait_closed()`` waits for the connections too, as from 3.12.1."""
-
-    def __init__(
+    async def start_tls(
         self,
-        loop: SocketEventLoop,
-        sockets: list[socket.socket],
-        client_connected_cb: ClientConnected,
-        limit: int,
-        backlog: int,
+        sslcontext: Any,
+        *,
+        server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
     ) -> None:
-        self._loop = loop
-        self._sockets: list[socket.socket] | None = sockets  # None once closed
-        self._client_connected_cb = client_connected_cb
-        self._limit = limit
-        self._backlog = backlog
-        self._active = 0  # connections accepted and not closed yet
-        self._waiters: list[Future[None]] | None = []  # in wait_closed(); None once woken
-        self._serving_forever: Future[None] | None = None
-        for sock in sockets:
-            loop.add_reader(sock, self._accept, sock)
-
-    def __repr__(self) -> str:
-        return f"<Server sockets={self.sockets!r}>"
-
-    @property
-    def sockets(self) -> tuple[socket.socket, ...]:
-        return () if self._sockets is None else tuple(self._sockets)
-
-    def is_serving(self) -> bool:
-        return self._sockets is not None
-
-    def _accept(self, listener: socket.socket) -> None:
-        for _ in range(self._backlog):  # a bounded batch, so other callbacks get their turn
-            try:
-                conn, _ = listener.accept()
-            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-                return  # none left (or the client gave up before we got to it)
-            except OSError as exc:  # out of file descriptors, say: pause a second, as asyncio
-                context = {"message": "socket.accept() failed", "exception": exc}
-                self._loop.call_exception_handler({**context, "socket": listener})
-                self._loop.remove_reader(listener)
-                self._loop.call_later(1.0, self._resume_accepting, listener)
-                return
-            conn.setblocking(False)
-            self._serve(conn)
-
-    def _resume_accepting(self, listener: socket.socket) -> None:
-        if self._sockets is not None:
-            self._loop.add_reader(listener, self._accept, listener)
-
-    def _serve(self, conn: socket.socket) -> None:
-        self._active += 1
-        reader = StreamReader(self._limit)
-        writer = StreamWriter(self._loop, conn, reader, on_closed=self._connection_closed)
-        result = self._client_connected_cb(reader, writer)
-        if iscoroutine(result):
-            task: Task[Any] = self._loop.create_task(result)  # type: ignore[arg-type]
-            task.add_done_callback(functools.partial(_handler_done, writer))
-            writer._handler = task
-
-    def _connection_closed(self) -> None:
-        self._active -= 1
-        if self._active == 0 and self._sockets is None:
-            self._wake_waiters()
-
-    def _wake_waiters(self) -> None:
-        waiters, self._waiters = self._waiters or [], None
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-
-    def close(self) -> None:
-        """Stop listening. The connections already accepted stay open."""
-        sockets, self._sockets = self._sockets, None
-        if sockets is None:
-            return
-        for sock in sockets:
-            self._loop.remove_reader(sock)
-            sock.close()
-        if self._serving_forever is not None:
-            self._serving_forever.cancel()
-        if self._active == 0:
-            self._wake_waiters()
-
-    async def wait_closed(self) -> None:
-        """Wait until the server is closed and so is every connection it accepted."""
-        if self._waiters is None:
-            return
-        waiter: Future[None] = self._loop.create_future()
-        self._waiters.append(waiter)
-        await waiter
-
-    async def serve_forever(self) -> None:
-        """Wait until cancelled, then close the server (the connections go on)."""
-        if self._serving_forever is not None:
-            raise RuntimeError(f"server {self!r} is already being awaited on serve_forever()")
-        if self._sockets is None:
-            raise RuntimeError(f"server {self!r} is closed")
-        self._serving_forever = self._loop.create_future()
-        try:
-            await self._serving_forever
-        except CancelledError:
-            self.close()
-            await self.wait_closed()
-            raise
-        finally:
-            self._serving_forever = None
-
-    async def __aenter__(self) -> Server:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.close()
-        await self.wait_closed()
-
-
-def _handler_done(writer: StreamWriter, task: Task[Any]) -> None:
-    # A handler that failed or was cancelled leaves its connection to nobody: close it (asyncio).
-    if not task.cancelled() and task.exception() is None:
-        return
-    if not task.cancelled():
-        context = {"message": "Unhandled exception in client_connected_cb"}
-        task.get_loop().call_exception_handler({**context, "exception": task.exception()})
-    writer.close()
+        """Upgrade the connection to TLS (``loop.start_tls``); the reader reads plain text on."""
+        server_side = self._protocol._client_connected_cb is not None
+        await self.drain()
+        self._transport = await self._loop.start_tls(
+            self._transport,
+            self._protocol,
+            sslcontext,
+            server_side=server_side,
+            server_hostname=server_hostname,
+            ssl_handshake_timeout=ssl_handshake_timeout,
+            ssl_shutdown_timeout=ssl_shutdown_timeout,
+        )
+        self._protocol._transport = self._transport
+        self._protocol._over_ssl = True

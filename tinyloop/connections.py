@@ -1,0 +1,619 @@
+"""Connections: ``create_connection``, ``create_server`` and the ``Server`` they return.
+
+CPython: the connection half of ``Lib/asyncio/base_events.py`` (``create_connection``,
+``create_server``, ``Server``), with ``_accept_connection`` and the Unix-socket calls of
+``selector_events.py`` and ``unix_events.py``. ``loop.py`` is the other half of base_events.py.
+
+Each call ends in a transport (``transports.py``) joined to a protocol made by the caller's
+``protocol_factory``. Connecting tries the addresses a name resolves to one after another, as
+asyncio does without ``happy_eyeballs_delay``; with it, asyncio races them (RFC 8305), and tinyloop
+still tries them in turn. A server's listening socket has a reader callback that accepts up to
+``backlog`` connections each time the selector reports it, and makes each one's transport right
+there, in that callback. asyncio makes it in a task per connection; the protocol sees the same
+order of calls either way.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import contextlib
+import errno
+import os
+import socket
+import stat
+import weakref
+from typing import Any
+
+from tinyloop.exceptions import CancelledError
+from tinyloop.futures import Future
+from tinyloop.gathering import gather
+from tinyloop.loop import logger
+from tinyloop.sockets import SocketEventLoop
+from tinyloop.tasks import sleep
+from tinyloop.transports import SocketTransport
+
+_ACCEPT_RETRY_DELAY = 1.0  # asyncio's pause before accepting again when out of file descriptors
+_OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+
+
+class ConnectionEventLoop(SocketEventLoop):
+    """The socket loop, with connections: transports and protocols instead of ``sock_*`` calls."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unix_server_inodes: dict[socket.socket, int] = {}  # to remove their files at close
+
+    # -- connecting ---------------------------------------------------------------------------
+
+    async def create_connection(
+        self,
+        protocol_factory: Any,
+        host: Any = None,
+        port: Any = None,
+        *,
+        ssl: Any = None,
+        family: int = 0,
+        proto: int = 0,
+        flags: int = 0,
+        sock: socket.socket | None = None,
+        local_addr: Any = None,
+        server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
+        happy_eyeballs_delay: float | None = None,
+        interleave: int | None = None,
+        all_errors: bool = False,
+    ) -> tuple[Any, Any]:
+        """Connect to ``host:port`` (or take the connected ``sock``); return transport, protocol."""
+        server_hostname = _check_tls_arguments(
+            ssl, host, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout
+        )
+        if host is not None or port is not None:
+            if sock is not None:
+                raise ValueError("host/port and sock can not be specified at the same time")
+            infos = await self._resolve(host, port, family=family, proto=proto, flags=flags)
+            local_infos = None
+            if local_addr is not None:
+                local_infos = await self._resolve(*local_addr[:2], family=family, flags=flags)
+            sock = await self._connect_to_any(infos, local_infos, all_errors)
+        elif sock is None:
+            raise ValueError("host and port was not specified and no sock specified")
+        elif sock.type != socket.SOCK_STREAM:
+            raise ValueError(f"A Stream Socket was expected, got {sock!r}")
+        return await self._make_transport(
+            sock, protocol_factory, ssl, server_hostname, False, ssl_handshake_timeout
+        )
+
+    async def _connect_to_any(
+        self, infos: list[Any], local_infos: list[Any] | None, all_errors: bool
+    ) -> socket.socket:
+        errors: list[OSError] = []
+        for family, type_, proto, _, address in infos:
+            try:
+                return await self._connect_one(family, type_, proto, address, local_infos)
+            except OSError as exc:
+                errors.append(exc)
+        if all_errors:
+            raise ExceptionGroup("create_connection failed", errors)
+        if len({str(exc) for exc in errors}) == 1:
+            raise errors[0]  # the same error from every address: say it once
+        raise OSError(f"Multiple exceptions: {', '.join(str(exc) for exc in errors)}")
+
+    async def _connect_one(
+        self, family: int, type_: int, proto: int, address: Any, local_infos: list[Any] | None
+    ) -> socket.socket:
+        sock = socket.socket(family, type_, proto)
+        try:
+            sock.setblocking(False)
+            if local_infos is not None:
+                _bind_local(sock, family, local_infos)
+            await self.sock_connect(sock, address)
+        except BaseException:
+            sock.close()  # failed or cancelled: the socket must not outlive the call
+            raise
+        return sock
+
+    async def connect_accepted_socket(
+        self,
+        protocol_factory: Any,
+        sock: socket.socket,
+        *,
+        ssl: Any = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
+    ) -> tuple[Any, Any]:
+        """A transport for a socket accepted elsewhere (the server side of a connection)."""
+        if sock.type != socket.SOCK_STREAM:
+            raise ValueError(f"A Stream Socket was expected, got {sock!r}")
+        _check_server_tls_arguments(ssl, ssl_handshake_timeout, ssl_shutdown_timeout, False)
+        return await self._make_transport(
+            sock, protocol_factory, ssl, None, True, ssl_handshake_timeout
+        )
+
+    async def create_unix_connection(
+        self,
+        protocol_factory: Any,
+        path: Any = None,
+        *,
+        ssl: Any = None,
+        sock: socket.socket | None = None,
+        server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
+    ) -> tuple[Any, Any]:
+        """Connect to the Unix socket at ``path`` (or take ``sock``)."""
+        if ssl and server_hostname is None:
+            raise ValueError("you have to pass server_hostname when using ssl")
+        _check_tls_arguments(
+            ssl, server_hostname, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout
+        )
+        if path is not None:
+            if sock is not None:
+                raise ValueError("path and sock can not be specified at the same time")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0)
+            try:
+                sock.setblocking(False)
+                await self.sock_connect(sock, os.fspath(path))
+            except BaseException:
+                sock.close()
+                raise
+        elif sock is None:
+            raise ValueError("no path and sock were specified")
+        else:
+            _check_unix_stream(sock)
+            sock.setblocking(False)
+        return await self._make_transport(
+            sock, protocol_factory, ssl, server_hostname, False, ssl_handshake_timeout
+        )
+
+    async def _make_transport(
+        self,
+        sock: socket.socket,
+        protocol_factory: Any,
+        ssl: Any,
+        server_hostname: str | None,
+        server_side: bool,
+        handshake_timeout: float | None,
+    ) -> tuple[Any, Any]:
+        sock.setblocking(False)
+        protocol = protocol_factory()
+        waiter: Future[None] = self.create_future()
+        transport = self._transport_for(
+            sock, protocol, waiter, ssl, server_hostname, server_side, handshake_timeout, None
+        )
+        try:
+            await waiter  # the TLS handshake, or just the transport's first callbacks
+        except BaseException:
+            transport.close()
+            raise
+        return transport, protocol
+
+    def _transport_for(
+        self,
+        sock: socket.socket,
+        protocol: Any,
+        waiter: Future[None] | None,
+        ssl: Any,
+        server_hostname: str | None,
+        server_side: bool,
+        handshake_timeout: float | None,
+        server: Server | None,
+    ) -> Any:
+        """A plain socket transport, or a TLS one stacked on it (``sslproto.py``)."""
+        if not ssl:
+            return SocketTransport(self, sock, protocol, waiter, server=server)
+        from tinyloop.sslproto import SSLProtocol  # imported only by programs that use TLS
+
+        context = None if ssl is True else ssl
+        tls = SSLProtocol(
+            self, protocol, context, waiter, server_side, server_hostname, handshake_timeout
+        )
+        SocketTransport(self, sock, tls, server=server)
+        return tls.app_transport
+
+    async def _resolve(self, host: Any, port: Any, **options: int) -> list[Any]:
+        """IP addresses are parsed on the spot, as asyncio's ``_ipaddr_info`` does; names go to
+        ``getaddrinfo`` in a thread, because a lookup blocks."""
+        options.setdefault("type", socket.SOCK_STREAM)
+        numeric = {**options, "flags": options.get("flags", 0) | socket.AI_NUMERICHOST}
+        try:
+            infos = socket.getaddrinfo(host, port, **numeric)
+        except socket.gaierror:
+            infos = await self.getaddrinfo(host, port, **options)
+        if not infos:
+            raise OSError("getaddrinfo() returned empty list")
+        return infos
+
+    # -- serving ------------------------------------------------------------------------------
+
+    async def create_server(
+        self,
+        protocol_factory: Any,
+        host: Any = None,
+        port: Any = None,
+        *,
+        family: int = socket.AF_UNSPEC,
+        flags: int = socket.AI_PASSIVE,
+        sock: socket.socket | None = None,
+        backlog: int = 100,
+        ssl: Any = None,
+        reuse_address: bool | None = None,
+        reuse_port: bool | None = None,
+        keep_alive: bool | None = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
+        start_serving: bool = True,
+    ) -> Server:
+        """Listen on ``host:port`` (a host, a list of hosts, or ``None``/``""`` for all)."""
+        _check_server_tls_arguments(ssl, ssl_handshake_timeout, ssl_shutdown_timeout, True)
+        if host is not None or port is not None:
+            if sock is not None:
+                raise ValueError("host/port and sock can not be specified at the same time")
+            options = (reuse_address is not False, reuse_port, keep_alive)
+            sockets = await self._listening_sockets(host, port, family, flags, options)
+        elif sock is None:
+            raise ValueError("Neither host/port nor sock were specified")
+        elif sock.type != socket.SOCK_STREAM:
+            raise ValueError(f"A Stream Socket was expected, got {sock!r}")
+        else:
+            sockets = [sock]
+        return await self._serve(sockets, protocol_factory, ssl, backlog, start_serving)
+
+    async def _serve(
+        self, sockets: list[socket.socket], factory: Any, ssl: Any, backlog: int, start: bool
+    ) -> Server:
+        for sock in sockets:
+            sock.setblocking(False)
+        server = Server(self, sockets, factory, ssl, backlog)
+        if start:
+            await server.start_serving()
+        return server
+
+    async def _listening_sockets(
+        self, host: Any, port: Any, family: int, flags: int, options: tuple[Any, ...]
+    ) -> list[socket.socket]:
+        hosts: list[Any]
+        if host == "":
+            hosts = [None]
+        elif isinstance(host, str) or not isinstance(host, collections.abc.Iterable):
+            hosts = [host]
+        else:
+            hosts = list(host)
+        lookups = [self._resolve(h, port, family=family, flags=flags) for h in hosts]
+        infos = {info for found in await gather(*lookups) for info in found}
+        sockets: list[socket.socket] = []
+        try:
+            for family_, type_, proto, _, address in infos:
+                try:
+                    sock = socket.socket(family_, type_, proto)
+                except OSError:
+                    continue  # a family this machine lacks: asyncio skips it too
+                if _bind_listener(sock, address, *options):
+                    sockets.append(sock)
+            if not sockets:
+                addresses = [info[4] for info in infos]
+                raise OSError(f"could not bind on any address out of {addresses!r}")
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            raise
+        return sockets
+
+    async def create_unix_server(
+        self,
+        protocol_factory: Any,
+        path: Any = None,
+        *,
+        sock: socket.socket | None = None,
+        backlog: int = 100,
+        ssl: Any = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
+        start_serving: bool = True,
+        cleanup_socket: bool = True,
+    ) -> Server:
+        """Listen on the Unix socket at ``path``. A stale socket file there is removed first,
+        and (``cleanup_socket``, as from 3.13) the file is removed again when the server closes."""
+        _check_server_tls_arguments(ssl, ssl_handshake_timeout, ssl_shutdown_timeout, True)
+        if path is not None:
+            if sock is not None:
+                raise ValueError("path and sock can not be specified at the same time")
+            sock = _bind_unix(os.fspath(path))
+        elif sock is None:
+            raise ValueError("path was not specified, and no sock specified")
+        else:
+            _check_unix_stream(sock)
+        name = sock.getsockname()
+        if cleanup_socket and name and name[0] not in (0, "\x00"):  # not an abstract socket
+            with contextlib.suppress(FileNotFoundError):
+                self._unix_server_inodes[sock] = os.stat(name).st_ino
+        return await self._serve([sock], protocol_factory, ssl, backlog, start_serving)
+
+    def _start_serving(self, server: Server, sock: socket.socket) -> None:
+        self.add_reader(sock, self._accept_connections, server, sock)
+
+    def _stop_serving(self, sock: socket.socket) -> None:
+        self.remove_reader(sock)
+        inode = self._unix_server_inodes.pop(sock, None)
+        path = sock.getsockname() if inode is not None else None
+        sock.close()
+        try:  # remove the file only if it is still ours, not a new server's
+            if path is not None and os.stat(path).st_ino == inode:
+                os.unlink(path)
+        except OSError:
+            pass
+
+    def _accept_connections(self, server: Server, listener: socket.socket) -> None:
+        """The listening socket is readable: accept a bounded batch, so other callbacks get
+        their turn, and give each connection a protocol and a transport."""
+        for _ in range(server._backlog):
+            try:
+                conn, address = listener.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                return  # none left, or the client gave up before we got to it
+            except OSError as exc:
+                if exc.errno not in _OUT_OF_RESOURCES:
+                    raise  # the loop reports it and goes on
+                # Out of file descriptors: stop accepting for a while, or this callback would
+                # run in every turn and starve the connections that could free some.
+                context = {"message": "socket.accept() out of system resource"}
+                self.call_exception_handler({**context, "exception": exc, "socket": listener})
+                self.remove_reader(listener)
+                self.call_later(_ACCEPT_RETRY_DELAY, server._resume_accepting, listener)
+                return
+            self._connection_accepted(server, conn, address)
+
+    def _connection_accepted(self, server: Server, conn: socket.socket, address: Any) -> None:
+        conn.setblocking(False)
+        protocol = None
+        try:
+            protocol = server._protocol_factory()
+            self._transport_for(conn, protocol, None, server._ssl, None, True, None, server)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            conn.close()
+            # asyncio reports a failed protocol factory in debug mode only; so does tinyloop.
+            if self.get_debug():
+                message = "Error on transport creation for incoming connection"
+                self.call_exception_handler(
+                    {"message": message, "exception": exc, "protocol": protocol}
+                )
+
+
+class Server:
+    """Listening sockets, and the connections accepted from them.
+
+    CPython: ``Server`` in ``base_events.py``. ``wait_closed()`` returns once the server is
+    closed and every transport it made is gone (the behaviour from 3.12.1 on)."""
+
+    def __init__(
+        self,
+        loop: ConnectionEventLoop,
+        sockets: list[socket.socket],
+        protocol_factory: Any,
+        ssl: Any,
+        backlog: int,
+    ) -> None:
+        self._loop = loop
+        self._sockets: list[socket.socket] | None = sockets  # None once closed
+        self._protocol_factory = protocol_factory
+        self._ssl = ssl
+        self._backlog = backlog
+        self._clients: weakref.WeakSet[Any] = weakref.WeakSet()  # the open transports
+        self._waiters: list[Future[None]] | None = []  # in wait_closed(); None once woken
+        self._serving = False
+        self._serving_forever: Future[None] | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} sockets={self.sockets!r}>"
+
+    def get_loop(self) -> ConnectionEventLoop:
+        return self._loop
+
+    @property
+    def sockets(self) -> tuple[socket.socket, ...]:
+        return () if self._sockets is None else tuple(self._sockets)
+
+    def is_serving(self) -> bool:
+        return self._serving
+
+    def _attach(self, transport: Any) -> None:
+        self._clients.add(transport)
+
+    def _detach(self, transport: Any) -> None:
+        self._clients.discard(transport)
+        if not self._clients and self._sockets is None:
+            self._wakeup()
+
+    def _wakeup(self) -> None:
+        waiters, self._waiters = self._waiters or [], None
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _start_serving(self) -> None:
+        if self._serving or self._sockets is None:
+            return
+        self._serving = True
+        for sock in self._sockets:
+            sock.listen(self._backlog)
+            self._loop._start_serving(self, sock)
+
+    def _resume_accepting(self, listener: socket.socket) -> None:
+        if self._sockets is not None:
+            self._loop._start_serving(self, listener)
+
+    async def start_serving(self) -> None:
+        self._start_serving()
+        await sleep(0)  # one turn, as asyncio: the reader callbacks are registered by then
+
+    def close(self) -> None:
+        """Stop listening. The connections already accepted stay open."""
+        sockets, self._sockets = self._sockets, None
+        if sockets is None:
+            return
+        for sock in sockets:
+            self._loop._stop_serving(sock)
+        self._serving = False
+        if self._serving_forever is not None and not self._serving_forever.done():
+            self._serving_forever.cancel()
+        if not self._clients:
+            self._wakeup()
+
+    def close_clients(self) -> None:
+        for transport in list(self._clients):
+            transport.close()
+
+    def abort_clients(self) -> None:
+        for transport in list(self._clients):
+            transport.abort()
+
+    async def wait_closed(self) -> None:
+        """Wait until the server is closed and every connection it accepted is closed too."""
+        if self._waiters is None:
+            return
+        waiter: Future[None] = self._loop.create_future()
+        self._waiters.append(waiter)
+        await waiter
+
+    async def serve_forever(self) -> None:
+        """Serve until cancelled, then close the server (the connections go on)."""
+        if self._serving_forever is not None:
+            raise RuntimeError(f"server {self!r} is already being awaited on serve_forever()")
+        if self._sockets is None:
+            raise RuntimeError(f"server {self!r} is closed")
+        self._start_serving()
+        self._serving_forever = self._loop.create_future()
+        try:
+            await self._serving_forever
+        except CancelledError:
+            self.close()
+            await self.wait_closed()
+            raise
+        finally:
+            self._serving_forever = None
+
+    async def __aenter__(self) -> Server:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
+        await self.wait_closed()
+
+
+def _check_tls_arguments(
+    ssl: Any,
+    host: Any,
+    server_hostname: str | None,
+    handshake_timeout: float | None,
+    shutdown_timeout: float | None,
+) -> str | None:
+    """asyncio's checks, with its messages; returns the name the certificate must carry."""
+    if server_hostname is not None and not ssl:
+        raise ValueError("server_hostname is only meaningful with ssl")
+    if server_hostname is None and ssl:
+        if not host:
+            raise ValueError("You must set server_hostname when using ssl without a host")
+        server_hostname = host
+    _check_timeouts(ssl, handshake_timeout, shutdown_timeout)
+    return server_hostname
+
+
+def _check_server_tls_arguments(
+    ssl: Any, handshake_timeout: float | None, shutdown_timeout: float | None, server: bool
+) -> None:
+    if server and isinstance(ssl, bool):
+        raise TypeError("ssl argument must be an SSLContext or None")
+    _check_timeouts(ssl, handshake_timeout, shutdown_timeout)
+
+
+def _check_timeouts(ssl: Any, handshake: float | None, shutdown: float | None) -> None:
+    if handshake is not None and not ssl:
+        raise ValueError("ssl_handshake_timeout is only meaningful with ssl")
+    if shutdown is not None and not ssl:
+        raise ValueError("ssl_shutdown_timeout is only meaningful with ssl")
+
+
+def _check_unix_stream(sock: socket.socket) -> None:
+    if sock.family != socket.AF_UNIX or sock.type != socket.SOCK_STREAM:
+        raise ValueError(f"A UNIX Domain Stream Socket was expected, got {sock!r}")
+
+
+def _bind_local(sock: socket.socket, family: int, local_infos: list[Any]) -> None:
+    """Bind to the first local address of the socket's family that can be bound."""
+    errors = []
+    for local_family, *_, address in local_infos:
+        if local_family != family:
+            continue
+        try:
+            sock.bind(address)
+            return
+        except OSError as exc:
+            errors.append(OSError(exc.errno, _lower_reason(exc, address)))
+    if errors:
+        raise errors[-1]
+    raise OSError(f"no matching local address with {family=} found")
+
+
+def _bind_listener(
+    sock: socket.socket, address: Any, reuse_address: bool, reuse_port: Any, keep_alive: Any
+) -> bool:
+    """Set asyncio's options and bind; False (the socket closed) if the address is not
+    available on this machine, as an IPv6 address is where IPv6 is off (bpo-30945)."""
+    try:
+        if reuse_address:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)
+        if reuse_port:
+            _set_reuse_port(sock)
+        if keep_alive:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, True)
+        if sock.family == socket.AF_INET6:  # else "::" would take the IPv4 port as well
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, True)
+        try:
+            sock.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRNOTAVAIL:
+                sock.close()
+                return False
+            raise OSError(err.errno, _lower_reason(err, address)) from None
+    except BaseException:
+        sock.close()
+        raise
+    return True
+
+
+def _lower_reason(err: OSError, address: Any) -> str:
+    return f"error while attempting to bind on address {address!r}: {str(err).lower()}"
+
+
+def _set_reuse_port(sock: socket.socket) -> None:
+    if not hasattr(socket, "SO_REUSEPORT"):
+        raise ValueError("reuse_port not supported by socket module")
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, True)
+    except OSError:
+        message = (
+            "reuse_port not supported by socket module, SO_REUSEPORT defined but not implemented."
+        )
+        raise ValueError(message) from None
+
+
+def _bind_unix(path: Any) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if path[0] not in (0, "\x00"):  # an abstract socket has no file
+        try:
+            if stat.S_ISSOCK(os.stat(path).st_mode):
+                os.remove(path)  # stale: left by a server that did not clean up
+        except FileNotFoundError:
+            pass
+        except OSError as err:
+            logger.error("Unable to check or remove stale UNIX socket %r: %r", path, err)
+    try:
+        sock.bind(path)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise OSError(errno.EADDRINUSE, f"Address {path!r} is already in use") from None
+        raise
+    return sock

@@ -1,0 +1,497 @@
+"""Transports: the loop's side of a connection, which reads, buffers writes and closes.
+
+CPython: ``Lib/asyncio/transports.py`` (the abstract classes, and the write-buffer limits of
+``_FlowControlMixin``) and ``_SelectorSocketTransport`` in ``Lib/asyncio/selector_events.py``.
+
+A transport owns one socket. It registers a reader callback with the selector, and each time the
+selector finds the socket readable, the loop runs that callback in phase 3 of a turn (the ready
+callbacks): it reads once and hands the bytes to ``protocol.data_received``. Writing never waits:
+``write`` sends what the kernel takes now and keeps the rest in a buffer, which a writer callback
+sends whenever the socket is writable. The protocol hears that the buffer is over its high-water
+mark (``pause_writing``) and back down to its low-water mark (``resume_writing``). Nothing here is
+a coroutine; streams turn these callbacks into ``await``.
+"""
+
+from __future__ import annotations
+
+import socket
+import warnings
+from typing import Any
+
+from tinyloop.futures import Future
+from tinyloop.loop import logger
+
+__all__ = [
+    "BaseTransport",
+    "DatagramTransport",
+    "ReadTransport",
+    "SubprocessTransport",
+    "Transport",
+    "WriteTransport",
+]
+
+_MAX_RECV = 256 * 1024  # asyncio's largest single recv(): big reads, few callbacks
+_HIGH_WATER = 64 * 1024  # asyncio's default high-water mark
+_WARN_AFTER_LOST = 5  # writes after the connection is lost before asyncio warns
+
+
+class BaseTransport:
+    """What every transport offers: extra information, closing, and its protocol."""
+
+    __slots__ = ("_extra",)
+
+    def __init__(self, extra: dict[str, Any] | None = None) -> None:
+        self._extra = {} if extra is None else extra
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        """``"socket"``, ``"sockname"``, ``"peername"``; over TLS also ``"sslcontext"``, …"""
+        return self._extra.get(name, default)
+
+    def is_closing(self) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close once the buffer is sent; the protocol's ``connection_lost(None)`` follows."""
+        raise NotImplementedError
+
+    def set_protocol(self, protocol: Any) -> None:
+        raise NotImplementedError
+
+    def get_protocol(self) -> Any:
+        raise NotImplementedError
+
+
+class ReadTransport(BaseTransport):
+    """A transport that reads; reading can be paused."""
+
+    __slots__ = ()
+
+    def is_reading(self) -> bool:
+        raise NotImplementedError
+
+    def pause_reading(self) -> None:
+        raise NotImplementedError
+
+    def resume_reading(self) -> None:
+        raise NotImplementedError
+
+
+class WriteTransport(BaseTransport):
+    """A transport that writes, with a buffer and its water marks."""
+
+    __slots__ = ()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        raise NotImplementedError
+
+    def get_write_buffer_size(self) -> int:
+        raise NotImplementedError
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def write(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def writelines(self, list_of_data: Any) -> None:
+        self.write(b"".join(list_of_data))
+
+    def write_eof(self) -> None:
+        raise NotImplementedError
+
+    def can_write_eof(self) -> bool:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        """Close at once: the buffer is dropped; ``connection_lost(None)`` follows."""
+        raise NotImplementedError
+
+
+class Transport(ReadTransport, WriteTransport):
+    """Both ways: a stream connection, such as TCP."""
+
+    __slots__ = ()
+
+
+class DatagramTransport(BaseTransport):
+    """A datagram endpoint, such as UDP."""
+
+    __slots__ = ()
+
+    def sendto(self, data: Any, addr: Any = None) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+class SubprocessTransport(BaseTransport):
+    """A child process and its pipes."""
+
+    __slots__ = ()
+
+    def get_pid(self) -> int:
+        raise NotImplementedError
+
+    def get_returncode(self) -> int | None:
+        raise NotImplementedError
+
+    def get_pipe_transport(self, fd: int) -> Any:
+        raise NotImplementedError
+
+    def send_signal(self, signal: int) -> None:
+        raise NotImplementedError
+
+    def terminate(self) -> None:
+        raise NotImplementedError
+
+    def kill(self) -> None:
+        raise NotImplementedError
+
+
+class FlowControl(WriteTransport):
+    """The water marks, and telling the protocol when the buffer crosses them.
+
+    CPython: ``_FlowControlMixin`` in ``transports.py``. A subclass keeps ``_loop`` and
+    ``_protocol`` and says how big its buffer is (``get_write_buffer_size``)."""
+
+    _loop: Any
+    _protocol: Any
+    _high = _HIGH_WATER
+    _low = _HIGH_WATER // 4
+    _protocol_paused = False  # pause_writing() was called, resume_writing() not yet
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        if high is None:
+            high = _HIGH_WATER if low is None else 4 * low
+        if low is None:
+            low = high // 4
+        if not high >= low >= 0:
+            raise ValueError(f"high ({high!r}) must be >= low ({low!r}) must be >= 0")
+        self._high, self._low = high, low
+        self._maybe_pause_protocol()
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self._low, self._high
+
+    def _maybe_pause_protocol(self) -> None:
+        if self.get_write_buffer_size() > self._high and not self._protocol_paused:
+            self._protocol_paused = True
+            self._tell_protocol("pause_writing")
+
+    def _maybe_resume_protocol(self) -> None:
+        if self._protocol_paused and self.get_write_buffer_size() <= self._low:
+            self._protocol_paused = False
+            self._tell_protocol("resume_writing")
+
+    def _tell_protocol(self, method: str) -> None:
+        # A protocol's bug must not break the transport: report it and go on writing.
+        try:
+            getattr(self._protocol, method)()
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            context = {"message": f"protocol.{method}() failed", "exception": exc}
+            self._loop.call_exception_handler(
+                {**context, "transport": self, "protocol": self._protocol}
+            )
+
+
+class SocketTransport(FlowControl, Transport):
+    """A connected stream socket (TCP or Unix), read by a selector callback.
+
+    CPython: ``_SelectorSocketTransport`` in ``selector_events.py``. Who calls what, and when:
+    the selector reports the socket, the loop runs ``_read_ready`` among the ready callbacks,
+    and that calls the protocol. ``connection_lost`` is always called in a later turn than the
+    one that closed the transport, so a protocol never sees it while still inside a call of its
+    own."""
+
+    def __init__(
+        self,
+        loop: Any,
+        sock: socket.socket,
+        protocol: Any,
+        waiter: Future[None] | None = None,
+        extra: dict[str, Any] | None = None,
+        server: Any = None,
+    ) -> None:
+        super().__init__({**(extra or {}), "socket": sock, **_addresses(sock)})
+        self._loop = loop
+        self._sock: socket.socket | None = sock  # None once closed: __del__ then has nothing to do
+        self._protocol = protocol
+        self._protocol_connected = False  # connection_made has run: connection_lost may follow
+        self._server = server  # a server's wait_closed() waits for this transport
+        self._buffer = bytearray()  # written and not yet taken by the kernel
+        self._conn_lost = 0  # >0: closing for good; counts the writes made after that
+        self._closing = False
+        self._eof = False  # write_eof() was called
+        self._paused = False  # pause_reading() was called
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+            # Small writes go out at once instead of waiting for an ACK (Nagle): asyncio too.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if server is not None:
+            server._attach(self)
+        # Three steps in three callbacks, in this order, as asyncio: the protocol knows its
+        # transport before any data_received, and whoever awaits the waiter comes after both.
+        loop.call_soon(self._connection_made)
+        loop.call_soon(self._start_reading)
+        if waiter is not None:
+            loop.call_soon(_set_result_unless_cancelled, waiter)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._sock is None else "closing" if self._closing else "open"
+        fd = -1 if self._sock is None else self._sock.fileno()
+        return f"<{type(self).__name__} fd={fd} {state}>"
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        if getattr(self, "_sock", None) is not None:
+            _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            self._sock.close()  # type: ignore[union-attr]
+            if self._server is not None:
+                self._server._detach(self)
+
+    def _connection_made(self) -> None:
+        self._protocol.connection_made(self)
+        self._protocol_connected = True
+
+    def _start_reading(self) -> None:
+        if not self._closing and not self._paused and self._sock is not None:
+            self._loop.add_reader(self._sock, self._read_ready)
+
+    # -- the protocol, and reading ------------------------------------------------------------
+
+    def get_protocol(self) -> Any:
+        return self._protocol
+
+    def set_protocol(self, protocol: Any) -> None:
+        self._protocol = protocol
+        self._protocol_connected = True
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def is_reading(self) -> bool:
+        return not self._paused and not self._closing
+
+    def pause_reading(self) -> None:
+        """Stop reading: the peer's data waits in the kernel, then in the peer's buffer."""
+        if self._closing or self._paused:
+            return
+        self._paused = True
+        self._loop.remove_reader(self._sock)
+
+    def resume_reading(self) -> None:
+        if self._closing or not self._paused:
+            return
+        self._paused = False
+        self._start_reading()
+
+    def _read_ready(self) -> None:
+        if self._conn_lost:
+            return  # closed in this same turn, after the selector reported the socket
+        if hasattr(self._protocol, "get_buffer"):
+            self._read_into_buffer()
+            return
+        try:
+            data = self._sock.recv(_MAX_RECV)  # type: ignore[union-attr]
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not data:
+            self._eof_received()
+            return
+        try:
+            self._protocol.data_received(data)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
+
+    def _read_into_buffer(self) -> None:
+        """A ``BufferedProtocol`` lends its buffer: ``recv_into`` it, with no copy."""
+        try:
+            buf = self._protocol.get_buffer(-1)
+            if not len(buf):
+                raise RuntimeError("get_buffer() returned an empty buffer")
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal error: protocol.get_buffer() call failed.")
+            return
+        try:
+            nbytes = self._sock.recv_into(buf)  # type: ignore[union-attr]
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not nbytes:
+            self._eof_received()
+            return
+        try:
+            self._protocol.buffer_updated(nbytes)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal error: protocol.buffer_updated() call failed.")
+
+    def _eof_received(self) -> None:
+        try:
+            keep_open = self._protocol.eof_received()
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal error: protocol.eof_received() call failed.")
+            return
+        if keep_open:  # half-closed: the peer sends no more, we may still write
+            self._loop.remove_reader(self._sock)
+        else:
+            self.close()
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def get_write_buffer_size(self) -> int:
+        return len(self._buffer)
+
+    def write(self, data: Any) -> None:
+        """Send what the kernel takes now; buffer the rest for the writer callback."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(
+                f"data argument must be a bytes-like object, not {type(data).__name__!r}"
+            )
+        if self._eof:
+            raise RuntimeError("Cannot call write() after write_eof()")
+        if not data:
+            return
+        if self._conn_lost:
+            if self._conn_lost >= _WARN_AFTER_LOST:
+                logger.warning("socket.send() raised exception.")
+            self._conn_lost += 1
+            return
+        if not self._buffer:  # nothing queued ahead of it: try at once, as asyncio
+            try:
+                sent = self._sock.send(data)  # type: ignore[union-attr]
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                self._fatal_error(exc, "Fatal write error on socket transport")
+                return
+            data = memoryview(data).cast("B")[sent:]
+            if not data:
+                return
+            self._loop.add_writer(self._sock, self._write_ready)
+        self._buffer += data
+        self._maybe_pause_protocol()
+
+    def _write_ready(self) -> None:
+        if self._conn_lost:
+            return
+        try:
+            sent = self._sock.send(self._buffer)  # type: ignore[union-attr]
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._loop.remove_writer(self._sock)
+            self._buffer.clear()
+            self._fatal_error(exc, "Fatal write error on socket transport")
+            return
+        del self._buffer[:sent]
+        self._maybe_resume_protocol()
+        if self._buffer:
+            return
+        self._loop.remove_writer(self._sock)
+        if self._closing:  # close() waited for the buffer to empty
+            self._call_connection_lost(None)
+        elif self._eof:  # so did write_eof()
+            self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
+
+    def write_eof(self) -> None:
+        """Send FIN once the buffer is sent: the peer reads EOF, and can still write to us."""
+        if self._closing or self._eof:
+            return
+        self._eof = True
+        if not self._buffer:
+            self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._loop.remove_reader(self._sock)
+        if not self._buffer:  # else _write_ready calls connection_lost once it is sent
+            self._conn_lost += 1
+            self._loop.call_soon(self._call_connection_lost, None)
+
+    def abort(self) -> None:
+        self._force_close(None)
+
+    def _fatal_error(self, exc: BaseException, message: str) -> None:
+        # A reset or a refused write is the network's doing, not a bug: asyncio logs it only
+        # in debug mode. Anything else is reported to the exception handler.
+        if isinstance(exc, OSError):
+            if self._loop.get_debug():
+                logger.debug("%r: %s", self, message, exc_info=True)
+        else:
+            self._loop.call_exception_handler(
+                {
+                    "message": message,
+                    "exception": exc,
+                    "transport": self,
+                    "protocol": self._protocol,
+                }
+            )
+        self._force_close(exc)
+
+    def _force_close(self, exc: BaseException | None) -> None:
+        if self._conn_lost:
+            return
+        if self._buffer:
+            self._buffer.clear()
+            self._loop.remove_writer(self._sock)
+        if not self._closing:
+            self._closing = True
+            self._loop.remove_reader(self._sock)
+        self._conn_lost += 1
+        self._loop.call_soon(self._call_connection_lost, exc)
+
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
+        if self._sock is None:
+            return
+        try:
+            if self._protocol_connected:
+                self._protocol.connection_lost(exc)
+        finally:
+            self._sock.close()
+            self._sock = None
+            if self._server is not None:
+                self._server._detach(self)
+                self._server = None
+
+
+def _addresses(sock: socket.socket) -> dict[str, Any]:
+    extra: dict[str, Any] = {"sockname": sock.getsockname()}
+    try:
+        extra["peername"] = sock.getpeername()
+    except OSError:
+        extra["peername"] = None  # not connected, or reset by the peer already
+    return extra
+
+
+def _set_result_unless_cancelled(waiter: Future[None]) -> None:
+    if not waiter.cancelled():
+        waiter.set_result(None)
