@@ -7,6 +7,7 @@ the mode gives, and runs on all three. Everything listens on 127.0.0.1 or a Unix
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import os
 import socket
@@ -113,7 +114,7 @@ def test_a_protocol_sees_made_data_eof_lost_in_that_order(mode: Mode) -> None:
     aio = mode.aio
 
     async def main() -> list[Any]:
-        transport, proto, theirs = await connected_pair(aio)
+        _transport, proto, theirs = await connected_pair(aio)
         with theirs:
             await aio.get_running_loop().sock_sendall(theirs, b"ping")
             theirs.shutdown(socket.SHUT_WR)
@@ -201,7 +202,7 @@ def test_a_buffered_protocol_receives_into_its_own_buffer(mode: Mode) -> None:
             self.lost.set_result(exc)
 
     async def main() -> bytes:
-        transport, proto, theirs = await connected_pair(aio, Into)
+        _transport, proto, theirs = await connected_pair(aio, Into)
         with theirs:
             await aio.get_running_loop().sock_sendall(theirs, b"0123456789")
             theirs.shutdown(socket.SHUT_WR)
@@ -221,7 +222,7 @@ def test_a_failing_data_received_is_reported_and_loses_the_connection(mode: Mode
 
     async def main() -> Any:
         aio.get_running_loop().set_exception_handler(lambda loop, ctx: reports.append(ctx))
-        transport, proto, theirs = await connected_pair(aio, Failing)
+        _transport, proto, theirs = await connected_pair(aio, Failing)
         with theirs:
             await aio.get_running_loop().sock_sendall(theirs, b"x")
             return await proto.lost
@@ -564,10 +565,8 @@ def test_serve_forever_closes_the_server_when_cancelled(mode: Mode) -> None:
         serving = aio.ensure_future(server.serve_forever())
         await aio.sleep(0)
         serving.cancel()
-        try:
+        with contextlib.suppress(aio.CancelledError):
             await serving
-        except aio.CancelledError:
-            pass
         return serving.cancelled(), server.is_serving()
 
     assert mode.run(main()) == (True, False)
@@ -587,7 +586,7 @@ def test_wait_closed_waits_for_the_servers_connections(mode: Mode) -> None:
         events = []
         server = await aio.get_running_loop().create_server(Keep, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
-        reader, writer = await aio.open_connection("127.0.0.1", port)
+        _reader, writer = await aio.open_connection("127.0.0.1", port)
         while not accepted:
             await aio.sleep(0)
         server.close()
