@@ -708,4 +708,3 @@ def test_runs_awaitable(mode: Mode) -> None:
         return 42
 
     assert mode.run(main()) == 42
-
