@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import socket
+import ssl
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -18,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import trustme
 
 import tinyloop
 
@@ -708,3 +710,104 @@ def test_runs_awaitable(mode: Mode) -> None:
         return 42
 
     assert mode.run(main()) == 42
+
+
+# -- TLS -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tls() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context with a certificate for 127.0.0.1, and a client context that trusts it."""
+    ca = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server)
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    return server, client
+
+
+async def tls_echo_server(aio: ModuleType, server_ctx: ssl.SSLContext) -> tuple[Any, int]:
+    async def echo(reader: Any, writer: Any) -> None:
+        async for line in reader:
+            writer.write(line)
+        writer.close()
+
+    server = await aio.start_server(echo, "127.0.0.1", 0, ssl=server_ctx)
+    return server, server.sockets[0].getsockname()[1]
+
+
+def test_streams_over_tls_carry_plain_text_both_ways(mode: Mode, tls: Any) -> None:
+    aio = mode.aio
+    server_ctx, client_ctx = tls
+
+    async def main() -> tuple[list[bytes], str, bool]:
+        server, port = await tls_echo_server(aio, server_ctx)
+        reader, writer = await aio.open_connection(
+            "127.0.0.1", port, ssl=client_ctx, server_hostname="127.0.0.1"
+        )
+        lines = []
+        for text in (b"first\n", b"x" * 60_000 + b"\n"):
+            writer.write(text)
+            await writer.drain()
+            lines.append(await reader.readline())
+        version = writer.get_extra_info("ssl_object").version()
+        can = writer.can_write_eof()
+        writer.close()
+        await writer.wait_closed()
+        server.close()
+        await server.wait_closed()
+        return [line[:6] for line in lines], version, can
+
+    lines, version, can = mode.run(main())
+    assert lines == [b"first\n", b"xxxxxx"]
+    assert version.startswith("TLS")
+    assert can is False  # TLS cannot be half-closed
+
+
+def test_a_certificate_the_client_does_not_trust_fails_the_handshake(mode: Mode, tls: Any) -> None:
+    aio = mode.aio
+    server_ctx, _ = tls
+
+    async def main() -> None:
+        server, port = await tls_echo_server(aio, server_ctx)
+        try:
+            await aio.open_connection("127.0.0.1", port, ssl=ssl.create_default_context())
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    with pytest.raises(ssl.SSLCertVerificationError):
+        mode.run(main())
+
+
+def test_start_tls_upgrades_a_plain_connection(mode: Mode, tls: Any) -> None:
+    aio = mode.aio
+    server_ctx, client_ctx = tls
+
+    async def main() -> tuple[bytes, bytes, bool]:
+        async def handle(reader: Any, writer: Any) -> None:
+            assert await reader.readline() == b"STARTTLS\n"
+            writer.write(b"go ahead\n")
+            await writer.drain()
+            await writer.start_tls(server_ctx)
+            writer.write((await reader.readline()).upper())
+            writer.close()
+
+        server = await aio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await aio.open_connection("127.0.0.1", port)
+        writer.write(b"STARTTLS\n")
+        plain = await reader.readline()
+        await writer.start_tls(client_ctx, server_hostname="127.0.0.1")
+        writer.write(b"secret\n")
+        secret = await reader.readline()
+        encrypted = writer.get_extra_info("sslcontext") is client_ctx
+        writer.close()
+        await writer.wait_closed()
+        server.close()
+        await server.wait_closed()
+        return plain, secret, encrypted
+
+    if mode.name == "asyncio" and sys.version_info < (3, 11):
+        pytest.skip("StreamWriter.start_tls is new in 3.11")
+    assert mode.run(main()) == (b"go ahead\n", b"SECRET\n", True)

@@ -20,6 +20,7 @@ import contextlib
 import errno
 import os
 import socket
+import ssl
 import stat
 import weakref
 from typing import Any
@@ -29,6 +30,7 @@ from tinyloop.futures import Future
 from tinyloop.gathering import gather
 from tinyloop.loop import logger
 from tinyloop.sockets import SocketEventLoop
+from tinyloop.sslproto import SSLProtocol
 from tinyloop.tasks import sleep
 from tinyloop.transports import SocketTransport
 
@@ -202,13 +204,48 @@ class ConnectionEventLoop(SocketEventLoop):
         """A plain socket transport, or a TLS one stacked on it (``sslproto.py``)."""
         if not ssl:
             return SocketTransport(self, sock, protocol, waiter, server=server)
-        from tinyloop.sslproto import SSLProtocol  # imported only by programs that use TLS
-
         context = None if ssl is True else ssl
         tls = SSLProtocol(
             self, protocol, context, waiter, server_side, server_hostname, handshake_timeout
         )
         SocketTransport(self, sock, tls, server=server)
+        return tls.app_transport
+
+    async def start_tls(
+        self,
+        transport: Any,
+        protocol: Any,
+        sslcontext: ssl.SSLContext,
+        *,
+        server_side: bool = False,
+        server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
+    ) -> Any:
+        """Upgrade a connection to TLS; return the new transport, which ``protocol`` now has.
+        Reading pauses while the TLS layer is put in, so no byte reaches the wrong protocol."""
+        if not isinstance(sslcontext, ssl.SSLContext):
+            raise TypeError(
+                f"sslcontext is expected to be an instance of ssl.SSLContext, got {sslcontext!r}"
+            )
+        if not isinstance(transport, SocketTransport):
+            raise TypeError(f"transport {transport!r} is not supported by start_tls()")
+        waiter: Future[None] = self.create_future()
+        tls = SSLProtocol(
+            self, protocol, sslcontext, waiter, server_side, server_hostname,
+            ssl_handshake_timeout, call_connection_made=False,
+        )  # fmt: skip
+        transport.pause_reading()
+        transport.set_protocol(tls)
+        made = self.call_soon(tls.connection_made, transport)
+        resumed = self.call_soon(transport.resume_reading)
+        try:
+            await waiter
+        except BaseException:
+            transport.close()
+            made.cancel()
+            resumed.cancel()
+            raise
         return tls.app_transport
 
     async def _resolve(self, host: Any, port: Any, **options: int) -> list[Any]:
