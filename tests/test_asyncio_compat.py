@@ -22,11 +22,21 @@ def test_asyncio_sees_tinyloop_as_the_running_loop() -> None:
     assert run_on_tinyloop(main()) == "AsyncioEventLoop"
 
 
-def test_asyncio_current_task_finds_the_tinyloop_task() -> None:
-    async def main() -> bool:
-        return asyncio.current_task() is tinyloop.current_task()
+def test_under_asyncio_the_loop_makes_asyncios_own_tasks_and_futures() -> None:
+    async def main() -> tuple[bool, bool]:
+        future = asyncio.get_running_loop().create_future()
+        future.cancel()
+        return isinstance(asyncio.current_task(), asyncio.Task), isinstance(future, asyncio.Future)
 
-    assert run_on_tinyloop(main()) is True
+    assert run_on_tinyloop(main()) == (True, True)
+
+
+def test_tinyloops_own_runner_makes_tinyloop_tasks_that_asyncio_sees() -> None:
+    async def main() -> tuple[bool, bool]:
+        task = tinyloop.current_task()
+        return isinstance(task, tinyloop.Task), asyncio.current_task() is task
+
+    assert tinyloop.run(main()) == (True, True)
 
 
 def test_asyncio_lock_and_queue_work_on_tinyloop() -> None:

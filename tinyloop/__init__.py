@@ -17,6 +17,7 @@ itself), ``clock`` (virtual time), ``tracing``, and ``python -m tinyloop script.
 an asyncio program with tinyloop standing in for asyncio.
 """
 
+from tinyloop.asyncio_compat import new_event_loop
 from tinyloop.connections import Server
 from tinyloop.exceptions import CancelledError, InvalidStateError, TimeoutError
 from tinyloop.futures import Future, isfuture
@@ -32,7 +33,7 @@ from tinyloop.protocols import (
     SubprocessProtocol,
 )
 from tinyloop.queues import LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull
-from tinyloop.runners import Runner, new_event_loop, run
+from tinyloop.runners import Runner, run
 from tinyloop.running import get_event_loop, get_running_loop
 from tinyloop.selector_io import SelectorEventLoop
 from tinyloop.streams import (

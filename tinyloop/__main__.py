@@ -14,13 +14,14 @@ import sys
 from collections.abc import Callable
 
 from tinyloop import runners, standin
+from tinyloop.asyncio_compat import new_tinyloop_event_loop
 from tinyloop.clock import new_virtual_time_event_loop
 from tinyloop.loop import EventLoop
 from tinyloop.tracing import Tracer
 
 
 def _loop_factory(trace: bool, virtual_time: bool) -> Callable[[], EventLoop]:
-    base = new_virtual_time_event_loop if virtual_time else runners.new_event_loop
+    base = new_virtual_time_event_loop if virtual_time else new_tinyloop_event_loop
 
     def make() -> EventLoop:
         loop = base()

@@ -4,7 +4,12 @@ No single CPython counterpart: this is the contract of ``asyncio.AbstractEventLo
 (``Lib/asyncio/events.py``) as ``asyncio.Runner(loop_factory=…)`` (3.11+) and
 ``asyncio.run(…, loop_factory=…)`` (3.12+) use it. asyncio's own primitives (``Lock``, ``Queue``,
 ``timeout``, ``TaskGroup``) find the running loop and the current task in asyncio's registries,
-not tinyloop's. So the loop here registers itself as asyncio's running loop while it runs, and an
+not tinyloop's. So the loop here registers itself as asyncio's running loop while it runs.
+
+It hands out one of two kinds of futures and tasks. Made by ``tinyloop.new_event_loop`` for
+asyncio (``loop_factory=``), the loop makes asyncio's own ``Future`` and ``Task``, as uvloop does:
+then ``isinstance(fut, asyncio.Future)`` holds for what it makes, and asyncio's tasks keep
+asyncio's registries themselves. Made for tinyloop's own runner, it makes tinyloop's, and an
 instrument (see ``EventLoop.add_instrument``) enters each tinyloop task into asyncio's
 current-task and all-tasks registries around its steps. The core modules know nothing of this.
 """
@@ -15,6 +20,9 @@ import asyncio
 import asyncio.events
 import asyncio.tasks
 import functools
+import sys
+from collections.abc import Coroutine
+from typing import Any
 
 from tinyloop.connections import ConnectionEventLoop
 
@@ -36,9 +44,24 @@ class _AsyncioRegistry:
 class AsyncioEventLoop(ConnectionEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
     """tinyloop's event loop, visible to asyncio as its running loop."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, asyncio_tasks: bool = False) -> None:
         super().__init__()
-        self.add_instrument(_AsyncioRegistry(self))
+        self._asyncio_tasks = asyncio_tasks  # hand out asyncio's Future and Task
+        if not asyncio_tasks:
+            self.add_instrument(_AsyncioRegistry(self))
+
+    def create_future(self) -> Any:
+        if self._asyncio_tasks:
+            return asyncio.Future(loop=self)
+        return super().create_future()
+
+    def create_task(  # type: ignore[override]
+        self, coro: Coroutine[Any, Any, Any], *, name: object = None, context: Any = None
+    ) -> Any:
+        if not self._asyncio_tasks or self._task_factory is not None:
+            return super().create_task(coro, name=name, context=context)
+        self._check_closed()
+        return asyncio.Task(coro, loop=self, name=name, context=context)  # type: ignore[arg-type]
 
     def run_forever(self) -> None:
         asyncio.events._set_running_loop(self)
@@ -46,3 +69,18 @@ class AsyncioEventLoop(ConnectionEventLoop, asyncio.AbstractEventLoop):  # type:
             super().run_forever()
         finally:
             asyncio.events._set_running_loop(None)
+
+
+def new_event_loop() -> AsyncioEventLoop:
+    """A new tinyloop loop. As a ``loop_factory`` for ``asyncio.Runner`` and ``asyncio.run``, it
+    hands out asyncio's own ``Future`` and ``Task``; standing in for asyncio (``python -m
+    tinyloop``, where ``import asyncio`` gives tinyloop), tinyloop's."""
+    standing_in = sys.modules.get("asyncio") is sys.modules["tinyloop"]
+    # typeshed marks AbstractEventLoop's unimplemented methods abstract; at run time they raise
+    # NotImplementedError, as asyncio's own loops do for what they lack.
+    return AsyncioEventLoop(asyncio_tasks=not standing_in)  # type: ignore[abstract]
+
+
+def new_tinyloop_event_loop() -> AsyncioEventLoop:
+    """A new loop that hands out tinyloop's ``Future`` and ``Task``: ``run``'s and ``Runner``'s."""
+    return AsyncioEventLoop()  # type: ignore[abstract]

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from tinyloop import running
-from tinyloop.asyncio_compat import AsyncioEventLoop
+from tinyloop.asyncio_compat import new_tinyloop_event_loop
 from tinyloop.gathering import gather
 from tinyloop.loop import EventLoop
 from tinyloop.tasks import all_tasks, as_coroutine, iscoroutine
@@ -22,21 +22,14 @@ T = TypeVar("T")
 LoopFactory = Callable[[], EventLoop]
 
 
-def new_event_loop() -> EventLoop:
-    """A new tinyloop loop; also a ``loop_factory`` for ``asyncio.Runner`` and ``asyncio.run``."""
-    # typeshed marks AbstractEventLoop's unimplemented methods abstract; at run time they raise
-    # NotImplementedError, as asyncio's own loops do for what they lack.
-    return AsyncioEventLoop()  # type: ignore[abstract]
-
-
-_default_loop_factory: LoopFactory = new_event_loop
+_default_loop_factory: LoopFactory = new_tinyloop_event_loop
 
 
 def set_loop_factory(factory: LoopFactory | None) -> None:
     """Choose the loop ``run()`` and ``Runner()`` create when given no ``loop_factory``; ``None``
-    restores ``new_event_loop``. (asyncio's counterpart is the event loop policy.)"""
+    restores ``new_tinyloop_event_loop``. (asyncio's counterpart is the event loop policy.)"""
     global _default_loop_factory
-    _default_loop_factory = factory if factory is not None else new_event_loop
+    _default_loop_factory = factory if factory is not None else new_tinyloop_event_loop
 
 
 class Runner:
