@@ -17,36 +17,26 @@ itself), ``clock`` (virtual time), ``tracing``, and ``python -m tinyloop script.
 an asyncio program with tinyloop standing in for asyncio.
 """
 
+import types as _types
+
+from tinyloop import subprocess
 from tinyloop.asyncio_compat import new_event_loop
 from tinyloop.connections import Server
-from tinyloop.exceptions import CancelledError, InvalidStateError, TimeoutError
+from tinyloop.coroutines import *
+from tinyloop.events import *
+from tinyloop.exceptions import *
 from tinyloop.futures import Future, isfuture
 from tinyloop.gathering import gather
 from tinyloop.handles import Handle, TimerHandle
-from tinyloop.locks import BoundedSemaphore, Event, Lock, Semaphore
+from tinyloop.locks import Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore
 from tinyloop.loop import EventLoop
-from tinyloop.protocols import (
-    BaseProtocol,
-    BufferedProtocol,
-    DatagramProtocol,
-    Protocol,
-    SubprocessProtocol,
-)
-from tinyloop.queues import LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull
+from tinyloop.protocols import *
+from tinyloop.queues import *
 from tinyloop.runners import Runner, run
-from tinyloop.running import get_event_loop, get_running_loop
+from tinyloop.running import get_event_loop, get_running_loop, set_event_loop
 from tinyloop.selector_io import SelectorEventLoop
-from tinyloop.streams import (
-    IncompleteReadError,
-    LimitOverrunError,
-    StreamReader,
-    StreamReaderProtocol,
-    StreamWriter,
-    open_connection,
-    open_unix_connection,
-    start_server,
-    start_unix_server,
-)
+from tinyloop.streams import *
+from tinyloop.subprocess import create_subprocess_exec, create_subprocess_shell
 from tinyloop.taskgroups import TaskGroup
 from tinyloop.tasks import (
     Task,
@@ -59,88 +49,12 @@ from tinyloop.tasks import (
 )
 from tinyloop.threads import run_coroutine_threadsafe, to_thread, wrap_future
 from tinyloop.timeouts import Timeout, timeout, timeout_at, wait_for
-from tinyloop.transports import (
-    BaseTransport,
-    DatagramTransport,
-    ReadTransport,
-    SubprocessTransport,
-    Transport,
-    WriteTransport,
-)
-from tinyloop.waiting import (
-    ALL_COMPLETED,
-    FIRST_COMPLETED,
-    FIRST_EXCEPTION,
-    as_completed,
-    shield,
-    wait,
-)
+from tinyloop.transports import *
+from tinyloop.waiting import *
 
-__all__ = [
-    "ALL_COMPLETED",
-    "FIRST_COMPLETED",
-    "FIRST_EXCEPTION",
-    "BaseProtocol",
-    "BaseTransport",
-    "BoundedSemaphore",
-    "BufferedProtocol",
-    "CancelledError",
-    "DatagramProtocol",
-    "DatagramTransport",
-    "Event",
-    "EventLoop",
-    "Future",
-    "Handle",
-    "IncompleteReadError",
-    "InvalidStateError",
-    "LifoQueue",
-    "LimitOverrunError",
-    "Lock",
-    "PriorityQueue",
-    "Protocol",
-    "Queue",
-    "QueueEmpty",
-    "QueueFull",
-    "ReadTransport",
-    "Runner",
-    "SelectorEventLoop",
-    "Semaphore",
-    "Server",
-    "StreamReader",
-    "StreamReaderProtocol",
-    "StreamWriter",
-    "SubprocessProtocol",
-    "SubprocessTransport",
-    "Task",
-    "TaskGroup",
-    "Timeout",
-    "TimeoutError",
-    "TimerHandle",
-    "Transport",
-    "WriteTransport",
-    "all_tasks",
-    "as_completed",
-    "create_task",
-    "current_task",
-    "ensure_future",
-    "gather",
-    "get_event_loop",
-    "get_running_loop",
-    "iscoroutine",
-    "isfuture",
-    "new_event_loop",
-    "open_connection",
-    "open_unix_connection",
-    "run",
-    "run_coroutine_threadsafe",
-    "shield",
-    "sleep",
-    "start_server",
-    "start_unix_server",
-    "timeout",
-    "timeout_at",
-    "to_thread",
-    "wait",
-    "wait_for",
-    "wrap_future",
-]
+# Every name above but the modules: what ``from tinyloop import *`` gives, as asyncio's does.
+__all__ = sorted(
+    name
+    for name, value in globals().items()
+    if not name.startswith("_") and not isinstance(value, _types.ModuleType)
+)

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Coroutine
 from typing import Any
 
-from tinyloop.connections import ConnectionEventLoop
+from tinyloop.unix_events import UnixEventLoop
 
 
 class _AsyncioRegistry:
@@ -41,7 +41,7 @@ class _AsyncioRegistry:
         self.after_task_step = functools.partial(asyncio.tasks._leave_task, loop)
 
 
-class AsyncioEventLoop(ConnectionEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
+class AsyncioEventLoop(UnixEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
     """tinyloop's event loop, visible to asyncio as its running loop."""
 
     def __init__(self, *, asyncio_tasks: bool = False) -> None:

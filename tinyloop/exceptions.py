@@ -5,6 +5,22 @@ asyncio's machinery, so that ``except asyncio.CancelledError`` catches a tinyloo
 whichever module a program imported.
 """
 
-from asyncio.exceptions import CancelledError, InvalidStateError, TimeoutError
+from asyncio.exceptions import (
+    BrokenBarrierError,
+    CancelledError,
+    IncompleteReadError,
+    InvalidStateError,
+    LimitOverrunError,
+    SendfileNotAvailableError,
+    TimeoutError,
+)
 
-__all__ = ["CancelledError", "InvalidStateError", "TimeoutError"]
+__all__ = [
+    "BrokenBarrierError",
+    "CancelledError",
+    "IncompleteReadError",
+    "InvalidStateError",
+    "LimitOverrunError",
+    "SendfileNotAvailableError",
+    "TimeoutError",
+]

@@ -1,4 +1,4 @@
-"""Synchronisation primitives: Event, Lock, Semaphore, BoundedSemaphore.
+"""Synchronisation primitives: Event, Lock, Semaphore, BoundedSemaphore, Condition, Barrier.
 
 CPython: ``Lib/asyncio/locks.py``. Each is a queue of futures: a task that must wait creates a
 future, puts it in the queue and awaits it; whoever releases sets the result of the first one.
@@ -9,11 +9,15 @@ a time, so checking and updating state between two awaits is already atomic.
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
-from tinyloop.exceptions import CancelledError
+from tinyloop.exceptions import BrokenBarrierError, CancelledError
 from tinyloop.futures import Future
 from tinyloop.running import get_running_loop
+
+T = TypeVar("T")
 
 
 class _ContextManager:
@@ -152,6 +156,138 @@ class BoundedSemaphore(Semaphore):
         if self._value >= self._bound_value:
             raise ValueError("BoundedSemaphore released too many times")
         super().release()
+
+
+class Condition(_ContextManager):
+    """A lock, and tasks waiting under it for a change that another task will ``notify`` of."""
+
+    def __init__(self, lock: Lock | None = None) -> None:
+        self._lock = Lock() if lock is None else lock
+        self._waiters: collections.deque[Future[bool]] = collections.deque()
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    async def acquire(self) -> bool:
+        return await self._lock.acquire()
+
+    def release(self) -> None:
+        self._lock.release()
+
+    async def wait(self) -> bool:
+        """Release the lock, wait to be notified, and take the lock again, even if cancelled:
+        the caller's ``async with`` will release it."""
+        if not self.locked():
+            raise RuntimeError("cannot wait on un-acquired lock")
+        self.release()
+        fut: Future[bool] = get_running_loop().create_future()
+        try:
+            await _wait_in_line(self._waiters, fut)
+            return True
+        except CancelledError:
+            if fut.done() and not fut.cancelled():
+                self._notify(1)  # notified, then cancelled: the notification goes on
+            raise
+        finally:
+            await self._reacquire()
+
+    async def _reacquire(self) -> None:
+        cancelled = None
+        while True:
+            try:
+                await self.acquire()
+                break
+            except CancelledError as exc:
+                cancelled = exc  # keep trying: the lock must be held on the way out
+        if cancelled is not None:
+            raise cancelled
+
+    async def wait_for(self, predicate: Callable[[], T]) -> T:
+        while not (result := predicate()):
+            await self.wait()
+        return result
+
+    def notify(self, n: int = 1) -> None:
+        if not self.locked():
+            raise RuntimeError("cannot notify on un-acquired lock")
+        self._notify(n)
+
+    def notify_all(self) -> None:
+        self.notify(len(self._waiters))
+
+    def _notify(self, n: int) -> None:
+        for fut in [w for w in self._waiters if not w.done()][:n]:
+            fut.set_result(False)
+
+
+class Barrier:
+    """``parties`` tasks wait until the last of them arrives; then all go on.
+
+    A round has three states, as asyncio's: "filling" while tasks arrive, "draining" while the
+    round's tasks leave (a task arriving then waits for the next round), and "broken" after
+    ``abort()``. ``reset()`` breaks the current round for those in it and starts a new one."""
+
+    def __init__(self, parties: int) -> None:
+        if parties < 1:
+            raise ValueError("parties must be >= 1")
+        self._cond = Condition()
+        self._parties = parties
+        self._state = "filling"  # or "draining", "resetting", "broken"
+        self._count = 0  # tasks inside wait(), this round or leaving the last
+
+    def __repr__(self) -> str:
+        return f"<Barrier [{self._state}, waiters:{self.n_waiting}/{self._parties}]>"
+
+    async def __aenter__(self) -> int:
+        return await self.wait()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        pass
+
+    async def wait(self) -> int:
+        """Wait for the round to fill; return this task's place in it, from 0."""
+        async with self._cond:
+            await self._cond.wait_for(lambda: self._state not in ("draining", "resetting"))
+            if self._state == "broken":
+                raise BrokenBarrierError("Barrier aborted")
+            index, self._count = self._count, self._count + 1
+            try:
+                if index + 1 == self._parties:
+                    self._state = "draining"
+                    self._cond.notify_all()
+                else:
+                    await self._cond.wait_for(lambda: self._state != "filling")
+                    if self._state in ("broken", "resetting"):
+                        raise BrokenBarrierError("Abort or reset of barrier")
+                return index
+            finally:
+                self._count -= 1
+                if self._count == 0 and self._state in ("draining", "resetting"):
+                    self._state = "filling"  # the last to leave opens the next round
+                if self._count == 0:
+                    self._cond.notify_all()
+
+    async def reset(self) -> None:
+        async with self._cond:
+            self._state = "resetting" if self._count > 0 else "filling"
+            self._cond.notify_all()
+
+    async def abort(self) -> None:
+        async with self._cond:
+            self._state = "broken"
+            self._cond.notify_all()
+
+    @property
+    def parties(self) -> int:
+        return self._parties
+
+    @property
+    def n_waiting(self) -> int:
+        return self._count if self._state == "filling" else 0
+
+    @property
+    def broken(self) -> bool:
+        return self._state == "broken"
 
 
 async def _wait_in_line(waiters: collections.deque[Future[bool]], fut: Future[bool]) -> None:

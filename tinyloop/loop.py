@@ -211,7 +211,7 @@ class EventLoop:
         if new_task:
             # If it does not finish, the caller hears of it below; no "destroyed" report too.
             fut._log_destroy_pending = False  # type: ignore[attr-defined]
-        fut.add_done_callback(_stop_loop_when_done)
+        fut.add_done_callback(_run_until_complete_cb)
         try:
             self.run_forever()
         except BaseException:
@@ -219,7 +219,7 @@ class EventLoop:
                 fut.exception()  # the caller has no other way to see it: mark it retrieved
             raise
         finally:
-            fut.remove_done_callback(_stop_loop_when_done)
+            fut.remove_done_callback(_run_until_complete_cb)
         if not fut.done():
             raise RuntimeError("Event loop stopped before Future completed.")
         return fut.result()
@@ -438,7 +438,7 @@ INSTRUMENT_EVENTS = (
 )
 
 
-def _stop_loop_when_done(future: Future[Any]) -> None:
+def _run_until_complete_cb(future: Future[Any]) -> None:
     # KeyboardInterrupt and SystemExit are already on their way out of run_forever.
     if not future.cancelled() and isinstance(future.exception(), (SystemExit, KeyboardInterrupt)):
         return

@@ -1,8 +1,8 @@
 """Which loop is running in this thread.
 
 CPython: ``Lib/asyncio/events.py`` (``get_running_loop``, ``_set_running_loop``,
-``get_event_loop``). One loop at most runs in a thread at a time; coroutines find it here
-instead of having it passed around.
+``get_event_loop``, ``set_event_loop``). One loop at most runs in a thread at a time; coroutines
+find it here instead of having it passed around.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class _RunningLoop(threading.local):
     loop: EventLoop | None = None
+    current: EventLoop | None = None  # set_event_loop's: get_event_loop's answer when none runs
 
 
 _running = _RunningLoop()
@@ -37,9 +38,15 @@ def get_running_loop() -> EventLoop:
     return loop
 
 
+def set_event_loop(loop: EventLoop | None) -> None:
+    """Make ``loop`` this thread's loop for ``get_event_loop`` while no loop runs."""
+    _running.current = loop
+
+
 def get_event_loop() -> EventLoop:
-    """The running loop. Unlike asyncio, tinyloop never creates a loop here implicitly."""
-    loop = _running.loop
+    """The running loop, else the loop ``set_event_loop`` set. Unlike asyncio before 3.14,
+    tinyloop never creates a loop here implicitly."""
+    loop = _running.loop or _running.current
     if loop is None:
         raise RuntimeError(
             "There is no current event loop in this thread: tinyloop has no implicit loops; "

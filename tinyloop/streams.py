@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import collections
 import weakref
-
-# Only asyncio's exception classes (an interface), so ``except asyncio.IncompleteReadError`` works.
-from asyncio.exceptions import IncompleteReadError, LimitOverrunError
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
+from tinyloop.exceptions import IncompleteReadError, LimitOverrunError
 from tinyloop.futures import Future
 from tinyloop.protocols import Protocol
 from tinyloop.running import get_running_loop
@@ -102,16 +100,66 @@ def _connection_loop() -> ConnectionEventLoop:
     return cast("ConnectionEventLoop", get_running_loop())  # the loop of create_connection
 
 
-class StreamReaderProtocol(Protocol):
+class FlowControlMixin(Protocol):
+    """What makes ``drain()`` wait: the transport's ``pause_writing`` and ``resume_writing``.
+
+    CPython: ``FlowControlMixin`` in ``streams.py``; the protocols of streams and of
+    ``asyncio.subprocess`` are built on it."""
+
+    def __init__(self, loop: Any = None) -> None:
+        self._loop = _connection_loop() if loop is None else loop
+        self._paused = False  # the transport's write buffer is over its high-water mark
+        self._drain_waiters: collections.deque[Future[None]] = collections.deque()
+        self._connection_lost = False
+
+    def pause_writing(self) -> None:
+        self._paused = True
+
+    def resume_writing(self) -> None:
+        self._paused = False
+        self._wake_drainers(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._connection_lost = True
+        self._wake_drainers(exc)
+
+    def _wake_drainers(self, exc: Exception | None) -> None:
+        for waiter in self._drain_waiters:
+            if not waiter.done():
+                if exc is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(exc)
+
+    async def _drain_helper(self) -> None:
+        if self._connection_lost:
+            raise ConnectionResetError("Connection lost")
+        if not self._paused:
+            return
+        waiter: Future[None] = self._loop.create_future()
+        self._drain_waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            self._drain_waiters.remove(waiter)
+
+    def _get_close_waiter(self, stream: StreamWriter) -> Future[None]:
+        raise NotImplementedError
+
+
+class StreamReaderProtocol(FlowControlMixin):
     """The protocol under a stream: it feeds the reader, and makes ``drain()`` wait.
 
-    CPython: ``StreamReaderProtocol`` and ``FlowControlMixin`` in ``streams.py``. A server's
-    protocol also makes the writer and starts ``client_connected_cb`` in ``connection_made``."""
+    CPython: ``StreamReaderProtocol`` in ``streams.py``. A server's protocol also makes the
+    writer and starts ``client_connected_cb`` in ``connection_made``."""
 
     def __init__(
-        self, stream_reader: StreamReader, client_connected_cb: ClientConnected | None = None
+        self,
+        stream_reader: StreamReader,
+        client_connected_cb: ClientConnected | None = None,
+        loop: Any = None,
     ) -> None:
-        self._loop = _connection_loop()
+        super().__init__(loop)
         # A weak reference, as asyncio's: a reader nobody reads from any more can be collected.
         self._reader_ref = weakref.ref(stream_reader)
         # A server's reader has no other owner until connection_made hands it to the callback.
@@ -121,9 +169,6 @@ class StreamReaderProtocol(Protocol):
         self._task: Any = None  # the server's client_connected_cb task, kept alive
         self._over_ssl = False
         self._closed: Future[None] = self._loop.create_future()  # done at connection_lost
-        self._paused = False  # the transport's write buffer is over its high-water mark
-        self._drain_waiters: collections.deque[Future[None]] = collections.deque()
-        self._connection_lost = False
 
     @property
     def _stream_reader(self) -> StreamReader | None:
@@ -172,46 +217,23 @@ class StreamReaderProtocol(Protocol):
                 reader.feed_eof()
             else:
                 reader.set_exception(exc)
-        if not self._closed.done():
-            if exc is None:
-                self._closed.set_result(None)
-            else:
-                self._closed.set_exception(exc)
-                self._closed.exception()  # retrieved: read() and drain() raise it anyway
-        self._connection_lost = True
-        self._wake_drainers(exc)
+        _set_outcome(self._closed, exc)
+        super().connection_lost(exc)
         self._task = None
         self._transport = None
 
-    def pause_writing(self) -> None:
-        self._paused = True
-
-    def resume_writing(self) -> None:
-        self._paused = False
-        self._wake_drainers(None)
-
-    def _wake_drainers(self, exc: Exception | None) -> None:
-        for waiter in self._drain_waiters:
-            if not waiter.done():
-                if exc is None:
-                    waiter.set_result(None)
-                else:
-                    waiter.set_exception(exc)
-
-    async def _drain_helper(self) -> None:
-        if self._connection_lost:
-            raise ConnectionResetError("Connection lost")
-        if not self._paused:
-            return
-        waiter: Future[None] = self._loop.create_future()
-        self._drain_waiters.append(waiter)
-        try:
-            await waiter
-        finally:
-            self._drain_waiters.remove(waiter)
-
     def _get_close_waiter(self, stream: StreamWriter) -> Future[None]:
         return self._closed
+
+
+def _set_outcome(future: Future[None], exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is None:
+        future.set_result(None)
+    else:
+        future.set_exception(exc)
+        future.exception()  # retrieved: read() and drain() raise it anyway
 
 
 class StreamReader:
@@ -370,7 +392,7 @@ class StreamWriter:
     def __init__(
         self,
         transport: Any,
-        protocol: StreamReaderProtocol,
+        protocol: FlowControlMixin,
         reader: StreamReader | None,
         loop: Any,
     ) -> None:
@@ -433,7 +455,8 @@ class StreamWriter:
         ssl_shutdown_timeout: float | None = None,
     ) -> None:
         """Upgrade the connection to TLS (``loop.start_tls``); the reader reads plain text on."""
-        server_side = self._protocol._client_connected_cb is not None
+        protocol = cast(StreamReaderProtocol, self._protocol)
+        server_side = protocol._client_connected_cb is not None
         await self.drain()
         self._transport = await self._loop.start_tls(
             self._transport,
@@ -444,5 +467,5 @@ class StreamWriter:
             ssl_handshake_timeout=ssl_handshake_timeout,
             ssl_shutdown_timeout=ssl_shutdown_timeout,
         )
-        self._protocol._transport = self._transport
-        self._protocol._over_ssl = True
+        protocol._transport = self._transport
+        protocol._over_ssl = True

@@ -17,6 +17,8 @@ from tinyloop.queues import Queue
 from tinyloop.running import get_running_loop
 from tinyloop.tasks import ensure_future, iscoroutine
 
+__all__ = ["ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "as_completed", "shield", "wait"]
+
 T = TypeVar("T")
 
 FIRST_COMPLETED = concurrent.futures.FIRST_COMPLETED

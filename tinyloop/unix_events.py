@@ -1,0 +1,562 @@
+"""Unix: signal handlers, pipe transports and child processes.
+
+CPython: ``Lib/asyncio/unix_events.py`` (``add_signal_handler``, ``_UnixReadPipeTransport``,
+``_UnixWritePipeTransport``, ``_PidfdChildWatcher``, ``_ThreadedChildWatcher``) and
+``Lib/asyncio/base_subprocess.py`` (``BaseSubprocessTransport``).
+
+A signal arrives between two bytecodes of whatever runs. Python's C handler writes the signal's
+number to the wake-up fd (``signal.set_wakeup_fd``), which is the write end of the loop's
+self-pipe: the selector wakes up, and the loop reads the number in phase 3 of the next turn and
+schedules the handler as an ordinary callback. So a handler never runs inside another callback.
+
+A child process is ``subprocess.Popen`` with its pipes wrapped in pipe transports, which read and
+write them in selector callbacks like a socket's. Its exit is seen through a pidfd (Linux 5.3+),
+a file descriptor that turns readable when the child exits, so the selector waits for that too;
+where there is none, a thread blocks in ``waitpid`` and tells the loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import stat
+import subprocess
+import threading
+import warnings
+from typing import Any, cast
+
+from tinyloop.connections import ConnectionEventLoop
+from tinyloop.coroutines import iscoroutinefunction
+from tinyloop.futures import Future
+from tinyloop.handles import Handle
+from tinyloop.loop import logger
+from tinyloop.tasks import iscoroutine
+from tinyloop.transports import FlowControl, ReadTransport, SubprocessTransport, WriteTransport
+
+_MAX_READ = 256 * 1024
+
+
+class UnixEventLoop(ConnectionEventLoop):
+    """The connection loop, with signals, pipes and subprocesses."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signal_handlers: dict[int, Handle] = {}
+
+    def close(self) -> None:
+        for sig in list(self._signal_handlers):
+            self.remove_signal_handler(sig)
+        super().close()
+
+    # -- signals ----------------------------------------------------------------------------
+
+    def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
+        """Run ``callback(*args)`` in the loop each time ``sig`` arrives (main thread only)."""
+        if iscoroutine(callback) or iscoroutinefunction(callback):
+            raise TypeError("coroutines cannot be used with add_signal_handler()")
+        _check_signal(sig)
+        self._check_closed()
+        try:  # refused outside the main thread: signals are delivered to the main thread only
+            signal.set_wakeup_fd(self._csock.fileno())
+        except (ValueError, OSError) as exc:
+            raise RuntimeError(str(exc)) from None
+        self._signal_handlers[sig] = Handle(callback, args, self)
+        try:
+            # A Python-level handler that does nothing: the C handler's write to the wake-up fd
+            # is what wakes the loop. No SA_RESTART-less interrupts of system calls, either.
+            signal.signal(sig, _do_nothing)
+            signal.siginterrupt(sig, False)
+        except OSError as exc:
+            del self._signal_handlers[sig]
+            if not self._signal_handlers:
+                signal.set_wakeup_fd(-1)
+            if exc.errno == errno.EINVAL:
+                raise RuntimeError(f"sig {sig:d} cannot be caught") from None
+            raise
+
+    def remove_signal_handler(self, sig: int) -> bool:
+        """Restore the default handling of ``sig``; False if it had no handler here."""
+        _check_signal(sig)
+        if self._signal_handlers.pop(sig, None) is None:
+            return False
+        default = signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
+        try:
+            signal.signal(sig, default)
+        except OSError as exc:
+            if exc.errno == errno.EINVAL:
+                raise RuntimeError(f"sig {sig:d} cannot be caught") from None
+            raise
+        if not self._signal_handlers:
+            try:
+                signal.set_wakeup_fd(-1)
+            except (ValueError, OSError) as exc:
+                logger.info("set_wakeup_fd(-1) failed: %s", exc)
+        return True
+
+    def _read_from_self(self) -> None:
+        # Each byte is a wake-up: 0 from call_soon_threadsafe, else a signal's number.
+        while True:
+            try:
+                data = self._ssock.recv(4096)
+            except (BlockingIOError, InterruptedError):
+                return
+            if not data:
+                return
+            for signum in data:
+                handle = self._signal_handlers.get(signum)
+                if handle is not None and not handle.cancelled():
+                    self._ready.append(handle)
+
+    # -- pipes ------------------------------------------------------------------------------
+
+    async def connect_read_pipe(self, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
+        """A transport that reads ``pipe`` (a file object) for ``protocol_factory()``."""
+        protocol = protocol_factory()
+        waiter: Future[None] = self.create_future()
+        transport = ReadPipeTransport(self, pipe, protocol, waiter)
+        await _wait_or_close(waiter, transport)
+        return transport, protocol
+
+    async def connect_write_pipe(self, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
+        """A transport that writes to ``pipe``, with a buffer, as a socket transport does."""
+        protocol = protocol_factory()
+        waiter: Future[None] = self.create_future()
+        transport = WritePipeTransport(self, pipe, protocol, waiter)
+        await _wait_or_close(waiter, transport)
+        return transport, protocol
+
+    # -- subprocesses -----------------------------------------------------------------------
+
+    async def subprocess_exec(
+        self, protocol_factory: Any, program: Any, *args: Any, **kwargs: Any
+    ) -> tuple[Any, Any]:
+        """Start ``program args…`` with ``subprocess.Popen``'s keywords (pipes by default)."""
+        if kwargs.get("shell"):
+            raise ValueError("shell must be False")
+        return await self._start(protocol_factory, (program, *args), False, kwargs)
+
+    async def subprocess_shell(
+        self, protocol_factory: Any, cmd: Any, **kwargs: Any
+    ) -> tuple[Any, Any]:
+        """Start ``cmd`` in the shell."""
+        if not isinstance(cmd, bytes | str):
+            raise ValueError("cmd must be a string")
+        if not kwargs.pop("shell", True):
+            raise ValueError("shell must be True")
+        return await self._start(protocol_factory, cmd, True, kwargs)
+
+    async def _start(
+        self, protocol_factory: Any, args: Any, shell: bool, kwargs: dict[str, Any]
+    ) -> tuple[Any, Any]:
+        # asyncio's checks: the pipes carry bytes, unbuffered.
+        for name, allowed in (("universal_newlines", False), ("text", False), ("bufsize", 0)):
+            if kwargs.pop(name, allowed) not in (allowed, None):
+                raise ValueError(f"{name} must be {allowed}")
+        for name in ("encoding", "errors"):
+            if kwargs.pop(name, None) is not None:
+                raise ValueError(f"{name} must be None")
+        for name in ("stdin", "stdout", "stderr"):
+            kwargs.setdefault(name, subprocess.PIPE)
+        protocol = protocol_factory()
+        waiter: Future[None] = self.create_future()
+        transport = ProcessTransport(self, protocol, args, shell, waiter, kwargs)
+        try:
+            await waiter  # the pipes' transports are connected
+        except BaseException:
+            transport.close()
+            await transport._wait()
+            raise
+        return transport, protocol
+
+
+def _check_signal(sig: Any) -> None:
+    if not isinstance(sig, int):
+        raise TypeError(f"sig must be an int, not {sig!r}")
+    if sig not in signal.valid_signals():
+        raise ValueError(f"invalid signal number {sig}")
+
+
+def _do_nothing(signum: int, frame: Any) -> None:
+    pass
+
+
+async def _wait_or_close(waiter: Future[None], transport: Any) -> None:
+    try:
+        await waiter
+    except BaseException:
+        transport.close()
+        raise
+
+
+class _PipeTransport:
+    """What both pipe transports share: the pipe, made non-blocking, and closing."""
+
+    def __init__(self, loop: Any, pipe: Any, protocol: Any, waiter: Future[None] | None) -> None:
+        self._extra = {"pipe": pipe}
+        self._loop = loop
+        self._pipe = pipe
+        self._fileno = pipe.fileno()
+        self._protocol = protocol
+        self._closing = False
+        mode = os.fstat(self._fileno).st_mode
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+            self._pipe = None
+            raise ValueError("Pipe transport is for pipes/sockets only.")
+        os.set_blocking(self._fileno, False)
+        loop.call_soon(protocol.connection_made, self)
+        loop.call_soon(self._start)
+        if waiter is not None:
+            loop.call_soon(_set_result_unless_cancelled, waiter)
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        if getattr(self, "_pipe", None) is not None:
+            _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            self._pipe.close()
+
+    def _start(self) -> None:
+        if not self._closing:
+            self._loop.add_reader(self._fileno, self._read_ready)
+
+    def _read_ready(self) -> None:
+        raise NotImplementedError
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._extra.get(name, default)
+
+    def get_protocol(self) -> Any:
+        return self._protocol
+
+    def set_protocol(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def _fatal_error(self, exc: BaseException, message: str) -> None:
+        if not isinstance(exc, OSError):  # a broken pipe is the peer's doing, not a bug
+            self._loop.call_exception_handler(
+                {
+                    "message": message,
+                    "exception": exc,
+                    "transport": self,
+                    "protocol": self._protocol,
+                }
+            )
+        self._close(exc)
+
+    def _close(self, exc: BaseException | None) -> None:
+        self._closing = True
+        self._loop.remove_reader(self._fileno)
+        self._loop.call_soon(self._call_connection_lost, exc)
+
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
+        if self._pipe is None:
+            return
+        try:
+            self._protocol.connection_lost(exc)
+        finally:
+            self._pipe.close()
+            self._pipe = None
+
+
+class ReadPipeTransport(_PipeTransport, ReadTransport):
+    """The read end of a pipe. CPython: ``_UnixReadPipeTransport``."""
+
+    _paused = False
+
+    def _read_ready(self) -> None:
+        try:
+            data = os.read(self._fileno, _MAX_READ)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            self._fatal_error(exc, "Fatal read error on pipe transport")
+            return
+        if data:
+            self._protocol.data_received(data)
+            return
+        self._closing = True  # EOF: the writer closed its end
+        self._loop.remove_reader(self._fileno)
+        self._loop.call_soon(self._protocol.eof_received)
+        self._loop.call_soon(self._call_connection_lost, None)
+
+    def is_reading(self) -> bool:
+        return not self._paused and not self._closing
+
+    def pause_reading(self) -> None:
+        if not self._closing and not self._paused:
+            self._paused = True
+            self._loop.remove_reader(self._fileno)
+
+    def resume_reading(self) -> None:
+        if not self._closing and self._paused:
+            self._paused = False
+            self._loop.add_reader(self._fileno, self._read_ready)
+
+    def close(self) -> None:
+        if not self._closing:
+            self._close(None)
+
+
+class WritePipeTransport(_PipeTransport, FlowControl, WriteTransport):
+    """The write end of a pipe. CPython: ``_UnixWritePipeTransport``. It also watches the pipe
+    for readability: on a pipe we only write to, that means the reader has gone."""
+
+    def __init__(self, *args: Any) -> None:
+        self._buffer = bytearray()
+        super().__init__(*args)
+
+    def _read_ready(self) -> None:
+        self._close(BrokenPipeError() if self._buffer else None)
+
+    def get_write_buffer_size(self) -> int:
+        return len(self._buffer)
+
+    def write(self, data: Any) -> None:
+        if not data:
+            return
+        if self._closing:
+            logger.warning("pipe closed by peer or os.write(pipe, data) raised exception.")
+            return
+        if not self._buffer:
+            try:
+                sent = os.write(self._fileno, data)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except BaseException as exc:
+                self._fatal_error(exc, "Fatal write error on pipe transport")
+                return
+            data = memoryview(data).cast("B")[sent:]
+            if not data:
+                return
+            self._loop.add_writer(self._fileno, self._write_ready)
+        self._buffer += data
+        self._maybe_pause_protocol()
+
+    def _write_ready(self) -> None:
+        try:
+            sent = os.write(self._fileno, self._buffer)
+        except (BlockingIOError, InterruptedError):
+            return
+        except BaseException as exc:
+            self._buffer.clear()
+            self._loop.remove_writer(self._fileno)
+            self._fatal_error(exc, "Fatal write error on pipe transport")
+            return
+        del self._buffer[:sent]
+        self._maybe_resume_protocol()
+        if not self._buffer:
+            self._loop.remove_writer(self._fileno)
+            if self._closing:  # write_eof or close waited for the buffer to empty
+                self._close(None)
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None:
+        """Close our end once the buffer is written: the reader then reads EOF."""
+        if self._closing:
+            return
+        self._closing = True
+        if not self._buffer:
+            self._close(None)
+
+    def close(self) -> None:
+        self.write_eof()
+
+    def abort(self) -> None:
+        if self._buffer:
+            self._buffer.clear()
+            self._loop.remove_writer(self._fileno)
+        self._close(None)
+
+
+class ProcessTransport(SubprocessTransport):
+    """A child process and the transports of its pipes.
+
+    CPython: ``BaseSubprocessTransport`` (``base_subprocess.py``). The protocol hears
+    ``connection_made`` once every pipe is connected, ``pipe_data_received`` for output,
+    ``process_exited`` at the exit, and ``connection_lost`` once the child has exited and every
+    pipe is closed; ``wait()`` returns then too (asyncio's order from 3.12)."""
+
+    def __init__(
+        self,
+        loop: Any,
+        protocol: Any,
+        args: Any,
+        shell: bool,
+        waiter: Future[None],
+        kwargs: dict[str, Any],
+    ) -> None:
+        super().__init__()
+        self._loop = loop
+        self._protocol = protocol
+        self._returncode: int | None = None
+        self._exit_waiters: list[Future[int]] = []
+        self._pipes: dict[int, Any] = {}  # fd -> pipe transport; None until connected
+        self._closed = False
+        self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            args, shell=shell, bufsize=0, **kwargs
+        )
+        self._extra["subprocess"] = self._proc
+        self._watch_exit(self._proc.pid)
+        loop.create_task(self._connect_pipes(waiter))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} pid={self.get_pid()} returncode={self._returncode}>"
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        if not getattr(self, "_closed", True):
+            _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+
+    async def _connect_pipes(self, waiter: Future[None]) -> None:
+        proc = self._proc
+        assert proc is not None
+        try:
+            for fd, pipe in ((0, proc.stdin), (1, proc.stdout), (2, proc.stderr)):
+                if pipe is not None:
+                    self._pipes[fd] = None
+                    connect = (
+                        self._loop.connect_write_pipe if fd == 0 else self._loop.connect_read_pipe
+                    )
+                    self._pipes[fd] = (await connect(lambda fd=fd: _PipeProtocol(self, fd), pipe))[
+                        0
+                    ]
+        except BaseException as exc:
+            if not waiter.done():
+                waiter.set_exception(exc)
+            return
+        self._loop.call_soon(self._protocol.connection_made, self)
+        self._loop.call_soon(_set_result_unless_cancelled, waiter)
+
+    def _watch_exit(self, pid: int) -> None:
+        try:
+            pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):  # no pidfd here: a thread waits instead
+            threading.Thread(target=self._wait_in_thread, args=(pid,), daemon=True).start()
+            return
+        self._loop.add_reader(pidfd, self._pidfd_ready, pidfd, pid)
+
+    def _pidfd_ready(self, pidfd: int, pid: int) -> None:
+        self._loop.remove_reader(pidfd)
+        os.close(pidfd)
+        self._exited(_reap(pid))
+
+    def _wait_in_thread(self, pid: int) -> None:
+        returncode = _reap(pid)
+        self._loop.call_soon_threadsafe(self._exited, returncode)
+
+    def _exited(self, returncode: int) -> None:
+        self._returncode = returncode
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.returncode = returncode
+        self._protocol.process_exited()
+        self._try_finish()
+
+    def _pipe_lost(self, fd: int, exc: BaseException | None) -> None:
+        self._protocol.pipe_connection_lost(fd, exc)
+        self._try_finish()
+
+    def _try_finish(self) -> None:
+        # Done once the child has exited and every pipe is closed, in whichever order.
+        pipes = self._pipes.values()
+        if self._returncode is not None and all(p is not None and p._pipe is None for p in pipes):
+            self._loop.call_soon(self._finish)
+
+    def _finish(self) -> None:
+        if self._protocol is None:
+            return
+        try:
+            self._protocol.connection_lost(None)
+        finally:
+            self._protocol = None
+            self._closed = True
+            for waiter in self._exit_waiters:
+                if not waiter.done():
+                    waiter.set_result(cast(int, self._returncode))
+
+    async def _wait(self) -> int:
+        if self._protocol is None and self._returncode is not None:
+            return self._returncode
+        waiter: Future[int] = self._loop.create_future()
+        self._exit_waiters.append(waiter)
+        return await waiter
+
+    def get_pid(self) -> int:
+        return self._proc.pid if self._proc is not None else -1
+
+    def get_returncode(self) -> int | None:
+        return self._returncode
+
+    def get_pipe_transport(self, fd: int) -> Any:
+        return self._pipes.get(fd)
+
+    def send_signal(self, signal: int) -> None:
+        if self._proc is None or self._returncode is not None:
+            raise ProcessLookupError
+        self._proc.send_signal(signal)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def is_closing(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Close the pipes; kill the child if it still runs (asyncio does the same)."""
+        if self._closed:
+            return
+        self._closed = True
+        for pipe in self._pipes.values():
+            if pipe is not None:
+                pipe.close()
+        if self._proc is not None and self._returncode is None and self._proc.poll() is None:
+            if self._loop.get_debug():
+                logger.warning("Close running child process: kill %r", self)
+            with contextlib.suppress(ProcessLookupError):
+                self._proc.kill()
+
+
+class _PipeProtocol:
+    """Connects one pipe's transport to the process's protocol."""
+
+    def __init__(self, process: ProcessTransport, fd: int) -> None:
+        self._process, self._fd = process, fd
+
+    def connection_made(self, transport: Any) -> None:
+        pass
+
+    def data_received(self, data: bytes) -> None:
+        self._process._protocol.pipe_data_received(self._fd, data)
+
+    def eof_received(self) -> None:
+        pass
+
+    def pause_writing(self) -> None:
+        self._process._protocol.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._process._protocol.resume_writing()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._process._loop.call_soon(self._process._pipe_lost, self._fd, exc)
+
+
+def _reap(pid: int) -> int:
+    """The child's exit status, as ``Popen.returncode`` gives it (-N if killed by signal N)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped by someone else already: asyncio says 255 too
+        logger.warning("Unknown child process pid %d, will report returncode 255", pid)
+        return 255
+    return os.waitstatus_to_exitcode(status)
+
+
+def _set_result_unless_cancelled(waiter: Future[None]) -> None:
+    if not waiter.cancelled():
+        waiter.set_result(None)
