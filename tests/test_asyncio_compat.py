@@ -31,10 +31,11 @@ def test_under_asyncio_the_loop_makes_asyncios_own_tasks_and_futures() -> None:
     assert run_on_tinyloop(main()) == (True, True)
 
 
-def test_tinyloops_own_runner_makes_tinyloop_tasks_that_asyncio_sees() -> None:
+def test_tinyloops_own_runner_makes_tinyloop_tasks() -> None:
     async def main() -> tuple[bool, bool]:
-        task = tinyloop.current_task()
-        return isinstance(task, tinyloop.Task), asyncio.current_task() is task
+        future = tinyloop.get_running_loop().create_future()
+        future.cancel()
+        return isinstance(tinyloop.current_task(), tinyloop.Task), type(future) is tinyloop.Future
 
     assert tinyloop.run(main()) == (True, True)
 

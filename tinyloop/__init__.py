@@ -17,6 +17,7 @@ itself), ``clock`` (virtual time), ``tracing``, and ``python -m tinyloop script.
 an asyncio program with tinyloop standing in for asyncio.
 """
 
+import sys as _sys
 import types as _types
 
 from tinyloop import subprocess
@@ -50,6 +51,11 @@ from tinyloop.tasks import (
 from tinyloop.threads import run_coroutine_threadsafe, to_thread, wrap_future
 from tinyloop.timeouts import Timeout, timeout, timeout_at, wait_for
 from tinyloop.transports import *
+
+if _sys.version_info >= (3, 12):
+    from tinyloop.tasks import create_eager_task_factory, eager_task_factory
+if _sys.version_info >= (3, 14):
+    from tinyloop.graph import *
 from tinyloop.waiting import *
 
 # Every name above but the modules: what ``from tinyloop import *`` gives, as asyncio's does.

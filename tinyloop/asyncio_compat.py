@@ -9,36 +9,20 @@ not tinyloop's. So the loop here registers itself as asyncio's running loop whil
 It hands out one of two kinds of futures and tasks. Made by ``tinyloop.new_event_loop`` for
 asyncio (``loop_factory=``), the loop makes asyncio's own ``Future`` and ``Task``, as uvloop does:
 then ``isinstance(fut, asyncio.Future)`` holds for what it makes, and asyncio's tasks keep
-asyncio's registries themselves. Made for tinyloop's own runner, it makes tinyloop's, and an
-instrument (see ``EventLoop.add_instrument``) enters each tinyloop task into asyncio's
-current-task and all-tasks registries around its steps. The core modules know nothing of this.
+asyncio's registries (``asyncio.current_task``, ``asyncio.all_tasks``) themselves. Made for
+tinyloop's own runner, and standing in for asyncio, it makes tinyloop's, which tinyloop's
+registries hold. The core modules know nothing of this.
 """
 
 from __future__ import annotations
 
 import asyncio
 import asyncio.events
-import asyncio.tasks
-import functools
 import sys
 from collections.abc import Coroutine
 from typing import Any
 
 from tinyloop.unix_events import UnixEventLoop
-
-
-class _AsyncioRegistry:
-    """An instrument that mirrors tinyloop's task bookkeeping into asyncio's.
-
-    Its observers are asyncio's own registry functions, bound to the loop: they run at every
-    step of every task, so no Python frame of ours stands between the loop and them."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        # so asyncio.all_tasks() and Runner.close() see the task
-        self.task_spawned = asyncio.tasks._register_task
-        # asyncio.current_task() during the step
-        self.before_task_step = functools.partial(asyncio.tasks._enter_task, loop)
-        self.after_task_step = functools.partial(asyncio.tasks._leave_task, loop)
 
 
 class AsyncioEventLoop(UnixEventLoop, asyncio.AbstractEventLoop):  # type: ignore[misc]
@@ -47,8 +31,6 @@ class AsyncioEventLoop(UnixEventLoop, asyncio.AbstractEventLoop):  # type: ignor
     def __init__(self, *, asyncio_tasks: bool = False) -> None:
         super().__init__()
         self._asyncio_tasks = asyncio_tasks  # hand out asyncio's Future and Task
-        if not asyncio_tasks:
-            self.add_instrument(_AsyncioRegistry(self))
 
     def create_future(self) -> Any:
         if self._asyncio_tasks:
@@ -56,12 +38,12 @@ class AsyncioEventLoop(UnixEventLoop, asyncio.AbstractEventLoop):  # type: ignor
         return super().create_future()
 
     def create_task(  # type: ignore[override]
-        self, coro: Coroutine[Any, Any, Any], *, name: object = None, context: Any = None
+        self, coro: Coroutine[Any, Any, Any], *, name: object = None, context: Any = None, **kw: Any
     ) -> Any:
         if not self._asyncio_tasks or self._task_factory is not None:
-            return super().create_task(coro, name=name, context=context)
+            return super().create_task(coro, name=name, context=context, **kw)
         self._check_closed()
-        return asyncio.Task(coro, loop=self, name=name, context=context)  # type: ignore[arg-type]
+        return asyncio.Task(coro, loop=self, name=name, context=context, **kw)  # type: ignore[arg-type]
 
     def run_forever(self) -> None:
         asyncio.events._set_running_loop(self)

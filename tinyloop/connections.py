@@ -32,7 +32,7 @@ from tinyloop.loop import logger
 from tinyloop.sockets import SocketEventLoop
 from tinyloop.sslproto import SSLProtocol
 from tinyloop.tasks import sleep
-from tinyloop.transports import SocketTransport
+from tinyloop.transports import DatagramSocketTransport, SocketTransport
 
 _ACCEPT_RETRY_DELAY = 1.0  # asyncio's pause before accepting again when out of file descriptors
 _OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
@@ -260,6 +260,111 @@ class ConnectionEventLoop(SocketEventLoop):
         if not infos:
             raise OSError("getaddrinfo() returned empty list")
         return infos
+
+    # -- datagrams ----------------------------------------------------------------------------
+
+    async def create_datagram_endpoint(
+        self,
+        protocol_factory: Any,
+        local_addr: Any = None,
+        remote_addr: Any = None,
+        *,
+        family: int = 0,
+        proto: int = 0,
+        flags: int = 0,
+        reuse_port: bool | None = None,
+        allow_broadcast: bool | None = None,
+        sock: socket.socket | None = None,
+    ) -> tuple[Any, Any]:
+        """A UDP endpoint bound to ``local_addr`` and/or connected to ``remote_addr``."""
+        if sock is not None:
+            if sock.type != socket.SOCK_DGRAM:
+                raise ValueError(f"A datagram socket was expected, got {sock!r}")
+            if local_addr or remote_addr or family or proto or flags or reuse_port:
+                raise ValueError(
+                    "socket modifier keyword arguments can not be used when sock is specified."
+                )
+            sock.setblocking(False)
+        else:
+            sock = await self._datagram_socket(
+                local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast
+            )
+        protocol = protocol_factory()
+        waiter: Future[None] = self.create_future()
+        peer = remote_addr if allow_broadcast else None  # else connect() pins the peer
+        transport = DatagramSocketTransport(self, sock, protocol, peer, waiter)
+        try:
+            await waiter
+        except BaseException:
+            transport.close()
+            raise
+        return transport, protocol
+
+    async def _datagram_socket(
+        self, local: Any, remote: Any, family: int, proto: int, flags: int, *options: Any
+    ) -> socket.socket:
+        if not (local or remote):
+            if family == 0:
+                raise ValueError("unexpected address family")
+            candidates = [(family, proto, None, None)]
+        elif family == getattr(socket, "AF_UNIX", None):  # paths, nothing to resolve
+            candidates = [(family, proto, local, remote)]
+        else:
+            candidates = await self._datagram_addresses(local, remote, family, proto, flags)
+        errors: list[OSError] = []
+        for family_, proto_, local_address, remote_address in candidates:
+            try:
+                return await self._open_datagram(
+                    family_, proto_, local_address, remote_address, *options
+                )
+            except OSError as exc:
+                errors.append(exc)
+        raise errors[0]
+
+    async def _datagram_addresses(
+        self, local: Any, remote: Any, family: int, proto: int, flags: int
+    ) -> list[tuple[int, int, Any, Any]]:
+        """Pairs of a local and a remote address of the same family, as asyncio pairs them."""
+        options = {"family": family, "type": socket.SOCK_DGRAM, "proto": proto, "flags": flags}
+        found: dict[tuple[int, int], list[Any]] = {}
+        for index, address in enumerate((local, remote)):
+            if address is None:
+                continue
+            for family_, _, proto_, _, resolved in await self._resolve(*address[:2], **options):
+                found.setdefault((family_, proto_), [None, None])[index] = resolved
+        pairs = [
+            (family_, proto_, pair[0], pair[1])
+            for (family_, proto_), pair in found.items()
+            if (local is None or pair[0]) and (remote is None or pair[1])
+        ]
+        if not pairs:
+            raise ValueError("can not get address information")
+        return pairs
+
+    async def _open_datagram(
+        self,
+        family: int,
+        proto: int,
+        local: Any,
+        remote: Any,
+        reuse_port: bool | None,
+        allow_broadcast: bool | None,
+    ) -> socket.socket:
+        sock = socket.socket(family, socket.SOCK_DGRAM, proto)
+        try:
+            if reuse_port:
+                _set_reuse_port(sock)
+            if allow_broadcast:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+            sock.setblocking(False)
+            if local is not None:
+                sock.bind(local)
+            if remote is not None and not allow_broadcast:
+                await self.sock_connect(sock, remote)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
 
     # -- serving ------------------------------------------------------------------------------
 

@@ -60,13 +60,9 @@ class Future(Generic[T]):
 
     def __del__(self) -> None:
         if self._log_traceback:
-            self._loop.call_exception_handler(
-                {
-                    "message": f"{type(self).__name__} exception was never retrieved",
-                    "exception": self._exception,
-                    "future": self,
-                }
-            )
+            message = f"{type(self).__name__} exception was never retrieved"
+            context = {"message": message, "exception": self._exception, "future": self}
+            self._loop.call_exception_handler(context)
 
     def get_loop(self) -> EventLoop:
         return self._loop
@@ -187,14 +183,3 @@ class Future(Generic[T]):
 def isfuture(obj: object) -> bool:
     """True for any future-like object (duck-typed, like asyncio's)."""
     return getattr(type(obj), "_asyncio_future_blocking", None) is not None
-
-
-def copy_outcome(source: Any, target: Future[T]) -> None:
-    """Give ``target`` the outcome of the done future ``source`` (a loop future or a
-    ``concurrent.futures.Future``: same methods). CPython: ``futures._copy_future_state``."""
-    if source.cancelled():
-        target.cancel()
-    elif (error := source.exception()) is not None:
-        target.set_exception(error)
-    else:
-        target.set_result(source.result())

@@ -139,14 +139,16 @@ class EventLoop:
         return Future(loop=self)
 
     def create_task(
-        self, coro: Coroutine[Any, Any, T], *, name: object = None, context: Any = None
+        self, coro: Coroutine[Any, Any, T], *, name: object = None, context: Any = None, **kw: Any
     ) -> Task[T]:
+        """``kw``: from 3.14, whatever else ``Task`` or the task factory takes (``eager_start``)."""
         self._check_closed()
         if self._task_factory is None:
-            return Task(coro, loop=self, name=name, context=context)
+            return Task(coro, loop=self, name=name, context=context, **kw)
         # The factory's oldest form, which the factories of every version accept: (loop, coro),
         # and context= only if given; the loop then names the task, as CPython before 3.14 does.
-        task = self._task_factory(self, coro, **({} if context is None else {"context": context}))
+        kw.update({} if context is None else {"context": context})
+        task = self._task_factory(self, coro, **kw)
         if name is not None:
             task.set_name(name)
         return task

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
+import os
 import selectors
 import socket
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from tinyloop.exceptions import SendfileNotAvailableError
 from tinyloop.futures import Future
 from tinyloop.handles import Handle, TimerHandle
 from tinyloop.selector_io import SelectorEventLoop
@@ -24,6 +27,7 @@ T = TypeVar("T")
 
 # How often, while a sock_* call waits, the loop checks that its socket has not been closed.
 _CLOSED_SOCKET_CHECK = 1.0
+_SENDFILE_BLOCK = 256 * 1024  # bytes per os.sendfile call or read: asyncio's fallback reads as much
 
 
 class SocketEventLoop(SelectorEventLoop):
@@ -56,6 +60,66 @@ class SocketEventLoop(SelectorEventLoop):
     async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
         """Receive into the writable buffer ``buf``; return how many bytes arrived."""
         return await self._sock_call(sock, selectors.EVENT_READ, sock.recv_into, buf)
+
+    async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
+        """Receive one datagram of up to ``bufsize`` bytes; return it and its sender."""
+        return await self._sock_call(sock, selectors.EVENT_READ, sock.recvfrom, bufsize)
+
+    async def sock_recvfrom_into(
+        self, sock: socket.socket, buf: Any, nbytes: int = 0
+    ) -> tuple[int, Any]:
+        return await self._sock_call(sock, selectors.EVENT_READ, sock.recvfrom_into, buf, nbytes)
+
+    async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
+        """Send one datagram to ``address``."""
+        return await self._sock_call(sock, selectors.EVENT_WRITE, sock.sendto, data, address)
+
+    async def getnameinfo(self, sockaddr: Any, flags: int = 0) -> tuple[str, str]:
+        """``socket.getnameinfo`` in a thread, as ``getaddrinfo``: a reverse lookup blocks."""
+        return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
+
+    async def sock_sendfile(
+        self, sock: socket.socket, file: Any, offset: int = 0, count: int | None = None,
+        *, fallback: bool = True,
+    ) -> int:  # fmt: skip
+        """Send ``count`` bytes of ``file`` (all, if None) from ``offset``: with ``os.sendfile``,
+        the kernel copying file to socket, else (``fallback``) read and ``sock_sendall``."""
+        _check_sendfile(sock, file, offset, count)
+        _check_non_blocking(sock)
+        try:
+            fileno = file.fileno()
+            os.fstat(fileno)
+        except (AttributeError, OSError, io.UnsupportedOperation) as exc:
+            if not fallback:
+                raise SendfileNotAvailableError("not a regular file") from exc
+            return await self._sendfile_by_reading(sock, file, offset, count)
+        sent = 0
+        while count is None or sent < count:
+            block = _SENDFILE_BLOCK if count is None else min(count - sent, _SENDFILE_BLOCK)
+            args = (sock.fileno(), fileno, offset + sent, block)
+            try:
+                n = os.sendfile(*args)
+            except (BlockingIOError, InterruptedError):
+                n = await self._when_ready(sock, selectors.EVENT_WRITE, os.sendfile, *args)
+            if n == 0:
+                break  # the end of the file
+            sent += n
+        file.seek(offset + sent)  # where a read would have left it, as asyncio does
+        return sent
+
+    async def _sendfile_by_reading(
+        self, sock: socket.socket, file: Any, offset: int, count: int | None
+    ) -> int:
+        file.seek(offset)
+        sent = 0
+        while count is None or sent < count:
+            block = _SENDFILE_BLOCK if count is None else min(count - sent, _SENDFILE_BLOCK)
+            data = await self.run_in_executor(None, file.read, block)  # a read may block
+            if not data:
+                break
+            await self.sock_sendall(sock, data)
+            sent += len(data)
+        return sent
 
     async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
         """Accept a connection: a new non-blocking socket, and the peer's address."""
@@ -155,6 +219,23 @@ class SocketEventLoop(SelectorEventLoop):
                 future.set_exception(OSError(errno.EBADF, problem))
         if self._sock_waits:
             self._watch_for_closed_sockets()
+
+
+def _check_sendfile(sock: socket.socket, file: Any, offset: Any, count: Any) -> None:
+    """asyncio's checks, with its messages."""
+    if "b" not in getattr(file, "mode", "b"):
+        raise ValueError("file should be opened in binary mode")
+    if sock.type != socket.SOCK_STREAM:
+        raise ValueError("only SOCK_STREAM type sockets are supported")
+    if count is not None:
+        if not isinstance(count, int):
+            raise TypeError(f"count must be a positive integer (got {count!r})")
+        if count <= 0:
+            raise ValueError(f"count must be a positive integer (got {count!r})")
+    if not isinstance(offset, int):
+        raise TypeError(f"offset must be a non-negative integer (got {offset!r})")
+    if offset < 0:
+        raise ValueError(f"offset must be a non-negative integer (got {offset!r})")
 
 
 def _check_non_blocking(sock: socket.socket) -> None:

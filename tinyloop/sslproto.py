@@ -253,9 +253,7 @@ class SSLTransport(Transport):
 
     def write(self, data: Any) -> None:
         if not isinstance(data, bytes | bytearray | memoryview):
-            raise TypeError(
-                f"data argument must be a bytes-like object, not {type(data).__name__!r}"
-            )
+            raise TypeError(f"data: expecting a bytes-like instance, got {type(data).__name__}")
         if data:
             self._ssl._write(data)
 

@@ -50,6 +50,7 @@ class Task(Future[T]):
         loop: EventLoop | None = None,
         name: object = None,
         context: contextvars.Context | None = None,
+        eager_start: bool | None = None,
     ) -> None:
         super().__init__(loop=loop)
         if not iscoroutine(coro):
@@ -64,11 +65,16 @@ class Task(Future[T]):
         # The loop's instruments (tinyloop's loop updates this dict in place). Another loop has
         # none: a task needs nothing of its loop but asyncio's public methods.
         self._observers = getattr(self._loop, "_observers", {})
-        # The first step is an ordinary callback: creating a task runs none of its code.
-        self._loop.call_soon(self.__step, context=self._context)
         _all_tasks.add(weakref.ref(self, _all_tasks.discard))
         for observe in self._observers.get("task_spawned", ()):
             observe(self)
+        if eager_start and self._loop.is_running():  # 3.12+: the first step now, in our step
+            outer = _current_tasks.pop(self._loop, None)  # the task creating this one
+            self._context.run(self.__step)
+            if outer is not None:
+                _current_tasks[self._loop] = outer
+        else:  # the first step is an ordinary callback: creating a task runs none of its code
+            self._loop.call_soon(self.__step, context=self._context)
 
     def __repr__(self) -> str:
         info = [self._state.lower(), f"name={self._name!r}", f"coro=<{_coro_repr(self._coro)}>"]
@@ -246,9 +252,21 @@ def all_tasks(loop: EventLoop | None = None) -> set[Task[Any]]:
 
 
 def create_task(
-    coro: Coroutine[Any, Any, T], *, name: object = None, context: contextvars.Context | None = None
+    coro: Coroutine[Any, Any, T], *, name: object = None, context: Any = None, **kw: Any
 ) -> Task[T]:
-    return get_running_loop().create_task(coro, name=name, context=context)
+    return get_running_loop().create_task(coro, name=name, context=context, **kw)
+
+
+def create_eager_task_factory(custom_task_constructor: Any) -> Any:
+    """A task factory whose tasks take their first step at once (3.12+): ``set_task_factory``."""
+
+    def factory(loop: EventLoop, coro: Coroutine[Any, Any, Any], **options: Any) -> Any:
+        return custom_task_constructor(coro, loop=loop, **{"eager_start": True, **options})
+
+    return factory
+
+
+eager_task_factory = create_eager_task_factory(Task)
 
 
 def ensure_future(obj: Awaitable[T], *, loop: EventLoop | None = None) -> Future[T]:

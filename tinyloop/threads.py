@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from tinyloop.futures import Future, copy_outcome, isfuture
+from tinyloop.futures import Future, isfuture
 from tinyloop.running import get_running_loop
 from tinyloop.tasks import Task, iscoroutine
 
@@ -143,3 +143,14 @@ async def join_executor(loop: EventLoop, executor: Executor, timeout: float | No
 def _set_result_if_pending(future: Future[bool], result: bool) -> None:
     if not future.done():
         future.set_result(result)
+
+
+def copy_outcome(source: Any, target: Future[T]) -> None:
+    """Give ``target`` the outcome of the done future ``source`` (a loop future or a
+    ``concurrent.futures.Future``: same methods). CPython: ``futures._copy_future_state``."""
+    if source.cancelled():
+        target.cancel()
+    elif (error := source.exception()) is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(source.result())

@@ -3,9 +3,9 @@
 CPython: ``Lib/asyncio/transports.py`` (the abstract classes, and the write-buffer limits of
 ``_FlowControlMixin``) and ``_SelectorSocketTransport`` in ``Lib/asyncio/selector_events.py``.
 
-A transport owns one socket. It registers a reader callback with the selector, and each time the
-selector finds the socket readable, the loop runs that callback in phase 3 of a turn (the ready
-callbacks): it reads once and hands the bytes to ``protocol.data_received``. Writing never waits:
+A transport owns one socket. It registers a reader callback with the selector. When the selector
+wait (phase 3 of a turn) reports the socket readable, the callback joins the ready callbacks, and
+in phase 5 it reads once and hands the bytes to ``protocol.data_received``. Writing never waits:
 ``write`` sends what the kernel takes now and keeps the rest in a buffer, which a writer callback
 sends whenever the socket is writable. The protocol hears that the buffer is over its high-water
 mark (``pause_writing``) and back down to its low-water mark (``resume_writing``). Nothing here is
@@ -14,7 +14,10 @@ a coroutine; streams turn these callbacks into ``await``.
 
 from __future__ import annotations
 
+import collections
+import contextvars
 import socket
+import sys
 import warnings
 from typing import Any
 
@@ -33,6 +36,11 @@ __all__ = [
 _MAX_RECV = 256 * 1024  # asyncio's largest single recv(): big reads, few callbacks
 _HIGH_WATER = 64 * 1024  # asyncio's default high-water mark
 _WARN_AFTER_LOST = 5  # writes after the connection is lost before asyncio warns
+_NOT_BYTES = (  # asyncio's words, which 3.15 changed
+    "data argument must be a bytes, bytearray, or memoryview object"
+    if sys.version_info >= (3, 15)
+    else "data argument must be a bytes-like object"
+)
 
 
 class BaseTransport:
@@ -201,10 +209,10 @@ class SocketTransport(FlowControl, Transport):
     """A connected stream socket (TCP or Unix), read by a selector callback.
 
     CPython: ``_SelectorSocketTransport`` in ``selector_events.py``. Who calls what, and when:
-    the selector reports the socket, the loop runs ``_read_ready`` among the ready callbacks,
-    and that calls the protocol. ``connection_lost`` is always called in a later turn than the
-    one that closed the transport, so a protocol never sees it while still inside a call of its
-    own."""
+    the selector reports the socket (phase 3), the loop runs ``_read_ready`` among the ready
+    callbacks (phase 5), and that calls the protocol. ``connection_lost`` is always called in a
+    later turn than the one that closed the transport, so a protocol never sees it while still
+    inside a call of its own."""
 
     def __init__(
         self,
@@ -231,10 +239,13 @@ class SocketTransport(FlowControl, Transport):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if server is not None:
             server._attach(self)
+        # From 3.15 every callback of a connection runs in one context, a copy of its creator's;
+        # before, each ran in a copy made when it was scheduled (None: call_soon's default).
+        self._context = contextvars.copy_context() if sys.version_info >= (3, 15) else None
         # Three steps in three callbacks, in this order, as asyncio: the protocol knows its
         # transport before any data_received, and whoever awaits the waiter comes after both.
-        loop.call_soon(self._connection_made)
-        loop.call_soon(self._start_reading)
+        loop.call_soon(self._connection_made, context=self._context)
+        loop.call_soon(self._start_reading, context=self._context)
         if waiter is not None:
             loop.call_soon(_set_result_unless_cancelled, waiter)
 
@@ -362,9 +373,7 @@ class SocketTransport(FlowControl, Transport):
     def write(self, data: Any) -> None:
         """Send what the kernel takes now; buffer the rest for the writer callback."""
         if not isinstance(data, bytes | bytearray | memoryview):
-            raise TypeError(
-                f"data argument must be a bytes-like object, not {type(data).__name__!r}"
-            )
+            raise TypeError(f"{_NOT_BYTES}, not {type(data).__name__!r}")
         if self._eof:
             raise RuntimeError("Cannot call write() after write_eof()")
         if not data:
@@ -435,7 +444,7 @@ class SocketTransport(FlowControl, Transport):
         self._loop.remove_reader(self._sock)
         if not self._buffer:  # else _write_ready calls connection_lost once it is sent
             self._conn_lost += 1
-            self._loop.call_soon(self._call_connection_lost, None)
+            self._loop.call_soon(self._call_connection_lost, None, context=self._context)
 
     def abort(self) -> None:
         self._force_close(None)
@@ -467,7 +476,7 @@ class SocketTransport(FlowControl, Transport):
             self._closing = True
             self._loop.remove_reader(self._sock)
         self._conn_lost += 1
-        self._loop.call_soon(self._call_connection_lost, exc)
+        self._loop.call_soon(self._call_connection_lost, exc, context=self._context)
 
     def _call_connection_lost(self, exc: BaseException | None) -> None:
         if self._sock is None:
@@ -495,3 +504,140 @@ def _addresses(sock: socket.socket) -> dict[str, Any]:
 def _set_result_unless_cancelled(waiter: Future[None]) -> None:
     if not waiter.cancelled():
         waiter.set_result(None)
+
+
+class DatagramSocketTransport(FlowControl, DatagramTransport):
+    """A UDP (or Unix datagram) socket. CPython: ``_SelectorDatagramTransport``.
+
+    Each read is one whole datagram, handed to ``datagram_received(data, addr)``. A datagram
+    the kernel cannot take now waits in a queue, sent in order when the socket is writable. A
+    send or receive error (an ICMP "port unreachable", say) goes to ``error_received``: the
+    endpoint stays open, as UDP has no connection to lose."""
+
+    def __init__(
+        self,
+        loop: Any,
+        sock: socket.socket,
+        protocol: Any,
+        address: Any = None,
+        waiter: Future[None] | None = None,
+    ) -> None:
+        super().__init__({"socket": sock, **_addresses(sock)})
+        self._loop, self._sock, self._protocol = loop, sock, protocol
+        self._address = address  # the peer's, if connected: sendto() may go nowhere else
+        self._buffer: collections.deque[tuple[bytes, Any]] = collections.deque()
+        self._buffer_size = 0
+        self._closing = False
+        self._conn_lost = 0
+        loop.call_soon(protocol.connection_made, self)
+        loop.call_soon(self._start_reading)
+        if waiter is not None:
+            loop.call_soon(_set_result_unless_cancelled, waiter)
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        if getattr(self, "_sock", None) is not None:
+            _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            self._sock.close()
+
+    def _start_reading(self) -> None:
+        if not self._closing:
+            self._loop.add_reader(self._sock, self._read_ready)
+
+    def get_protocol(self) -> Any:
+        return self._protocol
+
+    def set_protocol(self, protocol: Any) -> None:
+        self._protocol = protocol
+
+    def is_closing(self) -> bool:
+        return self._closing
+
+    def get_write_buffer_size(self) -> int:
+        return self._buffer_size
+
+    def _read_ready(self) -> None:
+        if self._conn_lost:
+            return
+        try:
+            data, addr = self._sock.recvfrom(_MAX_RECV)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            self._protocol.error_received(exc)
+            return
+        self._protocol.datagram_received(data, addr)
+
+    def sendto(self, data: Any, addr: Any = None) -> None:
+        """Send one datagram to ``addr`` (or to the connected peer)."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"{_NOT_BYTES}, not {type(data).__name__!r}")
+        if self._address is not None and addr not in (None, self._address):
+            raise ValueError(f"Invalid address: must be None or {self._address}")
+        if self._conn_lost:
+            if self._conn_lost >= _WARN_AFTER_LOST:
+                logger.warning("socket.sendto() raised exception.")
+            self._conn_lost += 1
+            return
+        if not self._buffer:
+            try:
+                self._send(data, addr)
+                return
+            except (BlockingIOError, InterruptedError):
+                self._loop.add_writer(self._sock, self._write_ready)
+            except OSError as exc:
+                self._protocol.error_received(exc)
+                return
+        self._buffer.append((bytes(data), addr))
+        self._buffer_size += len(data)
+        self._maybe_pause_protocol()
+
+    def _send(self, data: Any, addr: Any) -> None:
+        if self._extra["peername"] is not None:
+            self._sock.send(data)
+        else:
+            self._sock.sendto(data, addr)
+
+    def _write_ready(self) -> None:
+        while self._buffer:
+            data, addr = self._buffer[0]
+            try:
+                self._send(data, addr)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                self._protocol.error_received(exc)
+            self._buffer.popleft()
+            self._buffer_size -= len(data)
+        self._maybe_resume_protocol()
+        self._loop.remove_writer(self._sock)
+        if self._closing:
+            self._call_connection_lost(None)
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._loop.remove_reader(self._sock)
+        if not self._buffer:
+            self._conn_lost += 1
+            self._loop.call_soon(self._call_connection_lost, None)
+
+    def abort(self) -> None:
+        if self._conn_lost:
+            return
+        self._buffer.clear()
+        self._buffer_size = 0
+        self._loop.remove_writer(self._sock)
+        self._closing = True
+        self._loop.remove_reader(self._sock)
+        self._conn_lost += 1
+        self._loop.call_soon(self._call_connection_lost, None)
+
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
+        if self._sock is None:
+            return
+        try:
+            self._protocol.connection_lost(exc)
+        finally:
+            self._sock.close()
+            self._sock = None  # type: ignore[assignment]

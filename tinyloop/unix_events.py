@@ -6,8 +6,9 @@ CPython: ``Lib/asyncio/unix_events.py`` (``add_signal_handler``, ``_UnixReadPipe
 
 A signal arrives between two bytecodes of whatever runs. Python's C handler writes the signal's
 number to the wake-up fd (``signal.set_wakeup_fd``), which is the write end of the loop's
-self-pipe: the selector wakes up, and the loop reads the number in phase 3 of the next turn and
-schedules the handler as an ordinary callback. So a handler never runs inside another callback.
+self-pipe: the selector wait (phase 3 of a turn) returns, the loop reads the number there and
+adds the handler to the ready callbacks, which run in phase 5. So a handler never runs inside
+another callback.
 
 A child process is ``subprocess.Popen`` with its pipes wrapped in pipe transports, which read and
 write them in selector callbacks like a socket's. Its exit is seen through a pidfd (Linux 5.3+),
@@ -397,6 +398,8 @@ class ProcessTransport(SubprocessTransport):
         self._exit_waiters: list[Future[int]] = []
         self._pipes: dict[int, Any] = {}  # fd -> pipe transport; None until connected
         self._closed = False
+        # What happens before the protocol's connection_made waits here, then runs in order.
+        self._pending: list[tuple[Any, tuple[Any, ...]]] | None = []
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
             args, shell=shell, bufsize=0, **kwargs
         )
@@ -429,7 +432,18 @@ class ProcessTransport(SubprocessTransport):
                 waiter.set_exception(exc)
             return
         self._loop.call_soon(self._protocol.connection_made, self)
+        for callback, args in self._pending or ():
+            self._loop.call_soon(callback, *args)
+        self._pending = None
         self._loop.call_soon(_set_result_unless_cancelled, waiter)
+
+    def _call(self, method: str, *args: Any) -> None:
+        """Call the protocol's ``method`` in a later turn, once it is connected."""
+        callback = getattr(self._protocol, method)
+        if self._pending is not None:
+            self._pending.append((callback, args))
+        else:
+            self._loop.call_soon(callback, *args)
 
     def _watch_exit(self, pid: int) -> None:
         try:
@@ -452,11 +466,11 @@ class ProcessTransport(SubprocessTransport):
         self._returncode = returncode
         if self._proc is not None and self._proc.returncode is None:
             self._proc.returncode = returncode
-        self._protocol.process_exited()
+        self._call("process_exited")
         self._try_finish()
 
     def _pipe_lost(self, fd: int, exc: BaseException | None) -> None:
-        self._protocol.pipe_connection_lost(fd, exc)
+        self._call("pipe_connection_lost", fd, exc)
         self._try_finish()
 
     def _try_finish(self) -> None:
@@ -532,7 +546,7 @@ class _PipeProtocol:
         pass
 
     def data_received(self, data: bytes) -> None:
-        self._process._protocol.pipe_data_received(self._fd, data)
+        self._process._call("pipe_data_received", self._fd, data)
 
     def eof_received(self) -> None:
         pass
@@ -544,6 +558,7 @@ class _PipeProtocol:
         self._process._protocol.resume_writing()
 
     def connection_lost(self, exc: BaseException | None) -> None:
+        # In a later turn: the pipe's transport marks itself closed after this returns.
         self._process._loop.call_soon(self._process._pipe_lost, self._fd, exc)
 
 

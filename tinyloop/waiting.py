@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from tinyloop.exceptions import TimeoutError
-from tinyloop.futures import Future, copy_outcome, isfuture
+from tinyloop.futures import Future, isfuture
 from tinyloop.queues import Queue
 from tinyloop.running import get_running_loop
 from tinyloop.tasks import ensure_future, iscoroutine
+from tinyloop.threads import copy_outcome
 
 __all__ = ["ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "as_completed", "shield", "wait"]
 

@@ -1,0 +1,31 @@
+"""Who awaits whom: the records behind asyncio's call graphs (3.14+).
+
+CPython: ``future_add_to_awaited_by`` and ``future_discard_from_awaited_by`` in
+``Lib/asyncio/futures.py``, read by ``Lib/asyncio/graph.py``. A task awaiting a future is known
+from the future's callbacks; a library whose tasks wait for each other in other ways (anyio's
+task groups) records the edge itself. tinyloop keeps the records as asyncio does, on the future,
+for its own futures only; it has no ``capture_call_graph`` to read them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tinyloop.futures import Future
+
+__all__ = ["future_add_to_awaited_by", "future_discard_from_awaited_by"]
+
+
+def future_add_to_awaited_by(fut: Any, waiter: Any, /) -> None:
+    """Record that ``waiter`` (a task) awaits ``fut``."""
+    if isinstance(fut, Future) and isinstance(waiter, Future):
+        if getattr(fut, "_awaited_by", None) is None:
+            fut._awaited_by = set()  # type: ignore[attr-defined]
+        fut._awaited_by.add(waiter)  # type: ignore[attr-defined]
+
+
+def future_discard_from_awaited_by(fut: Any, waiter: Any, /) -> None:
+    """Forget that record."""
+    awaited_by = getattr(fut, "_awaited_by", None)
+    if awaited_by is not None:
+        awaited_by.discard(waiter)
