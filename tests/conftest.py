@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 # Programs and a suite that tests/test_real_software.py runs in child processes, not tests here.
 collect_ignore = ["real_software"]
 
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     callspec = getattr(item, "callspec", None)
     if callspec is not None and "block" in callspec.params:

@@ -23,6 +23,7 @@ import socket
 import ssl
 import stat
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from tinyloop.exceptions import CancelledError
@@ -34,6 +35,9 @@ from tinyloop.sslproto import SSLProtocol
 from tinyloop.tasks import sleep
 from tinyloop.transports import DatagramSocketTransport, SocketTransport
 
+Factory = Callable[[], Any]  # makes the protocol of one connection
+Sock = socket.socket
+
 _ACCEPT_RETRY_DELAY = 1.0  # asyncio's pause before accepting again when out of file descriptors
 _OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
@@ -43,33 +47,26 @@ class ConnectionEventLoop(SocketEventLoop):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._unix_server_inodes: dict[socket.socket, int] = {}  # to remove their files at close
+        self._unix_server_inodes: dict[Sock, int] = {}  # to remove their files at close
 
     # -- connecting ---------------------------------------------------------------------------
 
     async def create_connection(
-        self,
-        protocol_factory: Any,
-        host: Any = None,
-        port: Any = None,
-        *,
-        ssl: Any = None,
-        family: int = 0,
-        proto: int = 0,
-        flags: int = 0,
-        sock: socket.socket | None = None,
-        local_addr: Any = None,
-        server_hostname: str | None = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
-        happy_eyeballs_delay: float | None = None,
-        interleave: int | None = None,
+        self, protocol_factory: Factory, host: Any = None, port: Any = None, *, ssl: Any = None,
+        family: int = 0, proto: int = 0, flags: int = 0, sock: Sock | None = None,
+        local_addr: Any = None, server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None, ssl_shutdown_timeout: float | None = None,
+        happy_eyeballs_delay: float | None = None, interleave: int | None = None,
         all_errors: bool = False,
-    ) -> tuple[Any, Any]:
+    ) -> tuple[Any, Any]:  # fmt: skip
         """Connect to ``host:port`` (or take the connected ``sock``); return transport, protocol."""
-        server_hostname = _check_tls_arguments(
-            ssl, host, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout
-        )
+        if server_hostname is not None and not ssl:
+            raise ValueError("server_hostname is only meaningful with ssl")
+        if server_hostname is None and ssl:
+            if not host:
+                raise ValueError("You must set server_hostname when using ssl without a host")
+            server_hostname = host
+        _check_tls_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
         if host is not None or port is not None:
             if sock is not None:
                 raise ValueError("host/port and sock can not be specified at the same time")
@@ -86,13 +83,11 @@ class ConnectionEventLoop(SocketEventLoop):
             sock, protocol_factory, ssl, server_hostname, False, ssl_handshake_timeout
         )
 
-    async def _connect_to_any(
-        self, infos: list[Any], local_infos: list[Any] | None, all_errors: bool
-    ) -> socket.socket:
+    async def _connect_to_any(self, infos: list[Any], local: Any, all_errors: bool) -> Sock:
         errors: list[OSError] = []
         for family, type_, proto, _, address in infos:
             try:
-                return await self._connect_one(family, type_, proto, address, local_infos)
+                return await self._connect_one(family, type_, proto, address, local)
             except OSError as exc:
                 errors.append(exc)
         if all_errors:
@@ -102,13 +97,13 @@ class ConnectionEventLoop(SocketEventLoop):
         raise OSError(f"Multiple exceptions: {', '.join(str(exc) for exc in errors)}")
 
     async def _connect_one(
-        self, family: int, type_: int, proto: int, address: Any, local_infos: list[Any] | None
-    ) -> socket.socket:
+        self, family: int, type_: int, proto: int, address: Any, local: list[Any] | None
+    ) -> Sock:
         sock = socket.socket(family, type_, proto)
         try:
             sock.setblocking(False)
-            if local_infos is not None:
-                _bind_local(sock, family, local_infos)
+            if local is not None:
+                _bind_local(sock, family, local)
             await self.sock_connect(sock, address)
         except BaseException:
             sock.close()  # failed or cancelled: the socket must not outlive the call
@@ -116,39 +111,28 @@ class ConnectionEventLoop(SocketEventLoop):
         return sock
 
     async def connect_accepted_socket(
-        self,
-        protocol_factory: Any,
-        sock: socket.socket,
-        *,
-        ssl: Any = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
-    ) -> tuple[Any, Any]:
+        self, protocol_factory: Factory, sock: Sock, *, ssl: Any = None,
+        ssl_handshake_timeout: float | None = None, ssl_shutdown_timeout: float | None = None,
+    ) -> tuple[Any, Any]:  # fmt: skip
         """A transport for a socket accepted elsewhere (the server side of a connection)."""
         if sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
-        _check_server_tls_arguments(ssl, ssl_handshake_timeout, ssl_shutdown_timeout, False)
+        _check_tls_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
         return await self._make_transport(
-            sock, protocol_factory, ssl, None, True, ssl_handshake_timeout
+            sock, protocol_factory, ssl, "", True, ssl_handshake_timeout
         )
 
     async def create_unix_connection(
-        self,
-        protocol_factory: Any,
-        path: Any = None,
-        *,
-        ssl: Any = None,
-        sock: socket.socket | None = None,
-        server_hostname: str | None = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
-    ) -> tuple[Any, Any]:
+        self, protocol_factory: Factory, path: Any = None, *, ssl: Any = None,
+        sock: Sock | None = None, server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None, ssl_shutdown_timeout: float | None = None,
+    ) -> tuple[Any, Any]:  # fmt: skip
         """Connect to the Unix socket at ``path`` (or take ``sock``)."""
         if ssl and server_hostname is None:
             raise ValueError("you have to pass server_hostname when using ssl")
-        _check_tls_arguments(
-            ssl, server_hostname, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout
-        )
+        if server_hostname is not None and not ssl:
+            raise ValueError("server_hostname is only meaningful with ssl")
+        _check_tls_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
         if path is not None:
             if sock is not None:
                 raise ValueError("path and sock can not be specified at the same time")
@@ -169,20 +153,14 @@ class ConnectionEventLoop(SocketEventLoop):
         )
 
     async def _make_transport(
-        self,
-        sock: socket.socket,
-        protocol_factory: Any,
-        ssl: Any,
-        server_hostname: str | None,
-        server_side: bool,
-        handshake_timeout: float | None,
-    ) -> tuple[Any, Any]:
+        self, sock: Sock, protocol_factory: Factory, ssl: Any, hostname: str | None,
+        server_side: bool, handshake_timeout: float | None,
+    ) -> tuple[Any, Any]:  # fmt: skip
         sock.setblocking(False)
         protocol = protocol_factory()
         waiter: Future[None] = self.create_future()
-        transport = self._transport_for(
-            sock, protocol, waiter, ssl, server_hostname, server_side, handshake_timeout, None
-        )
+        tls = (ssl, hostname, server_side, handshake_timeout)
+        transport = self._transport_for(sock, protocol, waiter, *tls, None)
         try:
             await waiter  # the TLS handshake, or just the transport's first callbacks
         except BaseException:
@@ -191,37 +169,22 @@ class ConnectionEventLoop(SocketEventLoop):
         return transport, protocol
 
     def _transport_for(
-        self,
-        sock: socket.socket,
-        protocol: Any,
-        waiter: Future[None] | None,
-        ssl: Any,
-        server_hostname: str | None,
-        server_side: bool,
-        handshake_timeout: float | None,
-        server: Server | None,
-    ) -> Any:
+        self, sock: Sock, protocol: Any, waiter: Future[None] | None, ssl: Any,
+        hostname: str | None, server_side: bool, timeout: float | None, server: Server | None,
+    ) -> Any:  # fmt: skip
         """A plain socket transport, or a TLS one stacked on it (``sslproto.py``)."""
         if not ssl:
             return SocketTransport(self, sock, protocol, waiter, server=server)
         context = None if ssl is True else ssl
-        tls = SSLProtocol(
-            self, protocol, context, waiter, server_side, server_hostname, handshake_timeout
-        )
+        tls = SSLProtocol(self, protocol, context, waiter, server_side, hostname, timeout)
         SocketTransport(self, sock, tls, server=server)
         return tls.app_transport
 
     async def start_tls(
-        self,
-        transport: Any,
-        protocol: Any,
-        sslcontext: ssl.SSLContext,
-        *,
-        server_side: bool = False,
-        server_hostname: str | None = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
-    ) -> Any:
+        self, transport: Any, protocol: Any, sslcontext: ssl.SSLContext, *,
+        server_side: bool = False, server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None, ssl_shutdown_timeout: float | None = None,
+    ) -> Any:  # fmt: skip
         """Upgrade a connection to TLS; return the new transport, which ``protocol`` now has.
         Reading pauses while the TLS layer is put in, so no byte reaches the wrong protocol."""
         if not isinstance(sslcontext, ssl.SSLContext):
@@ -264,30 +227,24 @@ class ConnectionEventLoop(SocketEventLoop):
     # -- datagrams ----------------------------------------------------------------------------
 
     async def create_datagram_endpoint(
-        self,
-        protocol_factory: Any,
-        local_addr: Any = None,
-        remote_addr: Any = None,
-        *,
-        family: int = 0,
-        proto: int = 0,
-        flags: int = 0,
-        reuse_port: bool | None = None,
-        allow_broadcast: bool | None = None,
-        sock: socket.socket | None = None,
-    ) -> tuple[Any, Any]:
+        self, protocol_factory: Factory, local_addr: Any = None, remote_addr: Any = None, *,
+        family: int = 0, proto: int = 0, flags: int = 0, reuse_port: bool | None = None,
+        allow_broadcast: bool | None = None, sock: Sock | None = None,
+    ) -> tuple[Any, Any]:  # fmt: skip
         """A UDP endpoint bound to ``local_addr`` and/or connected to ``remote_addr``."""
         if sock is not None:
             if sock.type != socket.SOCK_DGRAM:
                 raise ValueError(f"A datagram socket was expected, got {sock!r}")
             if local_addr or remote_addr or family or proto or flags or reuse_port:
-                raise ValueError(
+                message = (
                     "socket modifier keyword arguments can not be used when sock is specified."
                 )
+                raise ValueError(message)
             sock.setblocking(False)
         else:
+            options = (reuse_port, allow_broadcast)
             sock = await self._datagram_socket(
-                local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast
+                local_addr, remote_addr, family, proto, flags, options
             )
         protocol = protocol_factory()
         waiter: Future[None] = self.create_future()
@@ -301,8 +258,8 @@ class ConnectionEventLoop(SocketEventLoop):
         return transport, protocol
 
     async def _datagram_socket(
-        self, local: Any, remote: Any, family: int, proto: int, flags: int, *options: Any
-    ) -> socket.socket:
+        self, local: Any, remote: Any, family: int, proto: int, flags: int, options: Any
+    ) -> Sock:
         if not (local or remote):
             if family == 0:
                 raise ValueError("unexpected address family")
@@ -342,24 +299,18 @@ class ConnectionEventLoop(SocketEventLoop):
         return pairs
 
     async def _open_datagram(
-        self,
-        family: int,
-        proto: int,
-        local: Any,
-        remote: Any,
-        reuse_port: bool | None,
-        allow_broadcast: bool | None,
-    ) -> socket.socket:
+        self, family: int, proto: int, local: Any, remote: Any, reuse_port: Any, broadcast: Any
+    ) -> Sock:
         sock = socket.socket(family, socket.SOCK_DGRAM, proto)
         try:
             if reuse_port:
                 _set_reuse_port(sock)
-            if allow_broadcast:
+            if broadcast:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
             sock.setblocking(False)
             if local is not None:
                 sock.bind(local)
-            if remote is not None and not allow_broadcast:
+            if remote is not None and not broadcast:
                 await self.sock_connect(sock, remote)
         except BaseException:
             sock.close()
@@ -369,25 +320,15 @@ class ConnectionEventLoop(SocketEventLoop):
     # -- serving ------------------------------------------------------------------------------
 
     async def create_server(
-        self,
-        protocol_factory: Any,
-        host: Any = None,
-        port: Any = None,
-        *,
-        family: int = socket.AF_UNSPEC,
-        flags: int = socket.AI_PASSIVE,
-        sock: socket.socket | None = None,
-        backlog: int = 100,
-        ssl: Any = None,
-        reuse_address: bool | None = None,
-        reuse_port: bool | None = None,
-        keep_alive: bool | None = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
+        self, protocol_factory: Factory, host: Any = None, port: Any = None, *,
+        family: int = socket.AF_UNSPEC, flags: int = socket.AI_PASSIVE, sock: Sock | None = None,
+        backlog: int = 100, ssl: Any = None, reuse_address: bool | None = None,
+        reuse_port: bool | None = None, keep_alive: bool | None = None,
+        ssl_handshake_timeout: float | None = None, ssl_shutdown_timeout: float | None = None,
         start_serving: bool = True,
-    ) -> Server:
+    ) -> Server:  # fmt: skip
         """Listen on ``host:port`` (a host, a list of hosts, or ``None``/``""`` for all)."""
-        _check_server_tls_arguments(ssl, ssl_handshake_timeout, ssl_shutdown_timeout, True)
+        _check_server_tls(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
         if host is not None or port is not None:
             if sock is not None:
                 raise ValueError("host/port and sock can not be specified at the same time")
@@ -402,7 +343,7 @@ class ConnectionEventLoop(SocketEventLoop):
         return await self._serve(sockets, protocol_factory, ssl, backlog, start_serving)
 
     async def _serve(
-        self, sockets: list[socket.socket], factory: Any, ssl: Any, backlog: int, start: bool
+        self, sockets: list[Sock], factory: Factory, ssl: Any, backlog: int, start: bool
     ) -> Server:
         for sock in sockets:
             sock.setblocking(False)
@@ -413,7 +354,7 @@ class ConnectionEventLoop(SocketEventLoop):
 
     async def _listening_sockets(
         self, host: Any, port: Any, family: int, flags: int, options: tuple[Any, ...]
-    ) -> list[socket.socket]:
+    ) -> list[Sock]:
         hosts: list[Any]
         if host == "":
             hosts = [None]
@@ -423,7 +364,7 @@ class ConnectionEventLoop(SocketEventLoop):
             hosts = list(host)
         lookups = [self._resolve(h, port, family=family, flags=flags) for h in hosts]
         infos = {info for found in await gather(*lookups) for info in found}
-        sockets: list[socket.socket] = []
+        sockets: list[Sock] = []
         try:
             for family_, type_, proto, _, address in infos:
                 try:
@@ -442,21 +383,14 @@ class ConnectionEventLoop(SocketEventLoop):
         return sockets
 
     async def create_unix_server(
-        self,
-        protocol_factory: Any,
-        path: Any = None,
-        *,
-        sock: socket.socket | None = None,
-        backlog: int = 100,
-        ssl: Any = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
-        start_serving: bool = True,
+        self, protocol_factory: Factory, path: Any = None, *, sock: Sock | None = None,
+        backlog: int = 100, ssl: Any = None, ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None, start_serving: bool = True,
         cleanup_socket: bool = True,
-    ) -> Server:
+    ) -> Server:  # fmt: skip
         """Listen on the Unix socket at ``path``. A stale socket file there is removed first,
         and (``cleanup_socket``, as from 3.13) the file is removed again when the server closes."""
-        _check_server_tls_arguments(ssl, ssl_handshake_timeout, ssl_shutdown_timeout, True)
+        _check_server_tls(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
         if path is not None:
             if sock is not None:
                 raise ValueError("path and sock can not be specified at the same time")
@@ -471,10 +405,10 @@ class ConnectionEventLoop(SocketEventLoop):
                 self._unix_server_inodes[sock] = os.stat(name).st_ino
         return await self._serve([sock], protocol_factory, ssl, backlog, start_serving)
 
-    def _start_serving(self, server: Server, sock: socket.socket) -> None:
+    def _start_serving(self, server: Server, sock: Sock) -> None:
         self.add_reader(sock, self._accept_connections, server, sock)
 
-    def _stop_serving(self, sock: socket.socket) -> None:
+    def _stop_serving(self, sock: Sock) -> None:
         self.remove_reader(sock)
         inode = self._unix_server_inodes.pop(sock, None)
         path = sock.getsockname() if inode is not None else None
@@ -485,7 +419,7 @@ class ConnectionEventLoop(SocketEventLoop):
         except OSError:
             pass
 
-    def _accept_connections(self, server: Server, listener: socket.socket) -> None:
+    def _accept_connections(self, server: Server, listener: Sock) -> None:
         """The listening socket is readable: accept a bounded batch, so other callbacks get
         their turn, and give each connection a protocol and a transport."""
         for _ in range(server._backlog):
@@ -505,7 +439,7 @@ class ConnectionEventLoop(SocketEventLoop):
                 return
             self._connection_accepted(server, conn, address)
 
-    def _connection_accepted(self, server: Server, conn: socket.socket, address: Any) -> None:
+    def _connection_accepted(self, server: Server, conn: Sock, address: Any) -> None:
         conn.setblocking(False)
         protocol = None
         try:
@@ -530,16 +464,12 @@ class Server:
     closed and every transport it made is gone (the behaviour from 3.12.1 on)."""
 
     def __init__(
-        self,
-        loop: ConnectionEventLoop,
-        sockets: list[socket.socket],
-        protocol_factory: Any,
-        ssl: Any,
+        self, loop: ConnectionEventLoop, sockets: list[Sock], factory: Factory, ssl: Any,
         backlog: int,
-    ) -> None:
+    ) -> None:  # fmt: skip
         self._loop = loop
-        self._sockets: list[socket.socket] | None = sockets  # None once closed
-        self._protocol_factory = protocol_factory
+        self._sockets: list[Sock] | None = sockets  # None once closed
+        self._protocol_factory = factory
         self._ssl = ssl
         self._backlog = backlog
         self._clients: weakref.WeakSet[Any] = weakref.WeakSet()  # the open transports
@@ -554,7 +484,7 @@ class Server:
         return self._loop
 
     @property
-    def sockets(self) -> tuple[socket.socket, ...]:
+    def sockets(self) -> tuple[Sock, ...]:
         return () if self._sockets is None else tuple(self._sockets)
 
     def is_serving(self) -> bool:
@@ -582,7 +512,7 @@ class Server:
             sock.listen(self._backlog)
             self._loop._start_serving(self, sock)
 
-    def _resume_accepting(self, listener: socket.socket) -> None:
+    def _resume_accepting(self, listener: Sock) -> None:
         if self._sockets is not None:
             self._loop._start_serving(self, listener)
 
@@ -644,45 +574,25 @@ class Server:
         await self.wait_closed()
 
 
-def _check_tls_arguments(
-    ssl: Any,
-    host: Any,
-    server_hostname: str | None,
-    handshake_timeout: float | None,
-    shutdown_timeout: float | None,
-) -> str | None:
-    """asyncio's checks, with its messages; returns the name the certificate must carry."""
-    if server_hostname is not None and not ssl:
-        raise ValueError("server_hostname is only meaningful with ssl")
-    if server_hostname is None and ssl:
-        if not host:
-            raise ValueError("You must set server_hostname when using ssl without a host")
-        server_hostname = host
-    _check_timeouts(ssl, handshake_timeout, shutdown_timeout)
-    return server_hostname
-
-
-def _check_server_tls_arguments(
-    ssl: Any, handshake_timeout: float | None, shutdown_timeout: float | None, server: bool
-) -> None:
-    if server and isinstance(ssl, bool):
+def _check_server_tls(ssl: Any, handshake: float | None, shutdown: float | None) -> None:
+    if isinstance(ssl, bool):
         raise TypeError("ssl argument must be an SSLContext or None")
-    _check_timeouts(ssl, handshake_timeout, shutdown_timeout)
+    _check_tls_timeouts(ssl, handshake, shutdown)
 
 
-def _check_timeouts(ssl: Any, handshake: float | None, shutdown: float | None) -> None:
+def _check_tls_timeouts(ssl: Any, handshake: float | None, shutdown: float | None) -> None:
     if handshake is not None and not ssl:
         raise ValueError("ssl_handshake_timeout is only meaningful with ssl")
     if shutdown is not None and not ssl:
         raise ValueError("ssl_shutdown_timeout is only meaningful with ssl")
 
 
-def _check_unix_stream(sock: socket.socket) -> None:
+def _check_unix_stream(sock: Sock) -> None:
     if sock.family != socket.AF_UNIX or sock.type != socket.SOCK_STREAM:
         raise ValueError(f"A UNIX Domain Stream Socket was expected, got {sock!r}")
 
 
-def _bind_local(sock: socket.socket, family: int, local_infos: list[Any]) -> None:
+def _bind_local(sock: Sock, family: int, local_infos: list[Any]) -> None:
     """Bind to the first local address of the socket's family that can be bound."""
     errors = []
     for local_family, *_, address in local_infos:
@@ -699,7 +609,7 @@ def _bind_local(sock: socket.socket, family: int, local_infos: list[Any]) -> Non
 
 
 def _bind_listener(
-    sock: socket.socket, address: Any, reuse_address: bool, reuse_port: Any, keep_alive: Any
+    sock: Sock, address: Any, reuse_address: bool, reuse_port: Any, keep_alive: Any
 ) -> bool:
     """Set asyncio's options and bind; False (the socket closed) if the address is not
     available on this machine, as an IPv6 address is where IPv6 is off (bpo-30945)."""
@@ -729,7 +639,7 @@ def _lower_reason(err: OSError, address: Any) -> str:
     return f"error while attempting to bind on address {address!r}: {str(err).lower()}"
 
 
-def _set_reuse_port(sock: socket.socket) -> None:
+def _set_reuse_port(sock: Sock) -> None:
     if not hasattr(socket, "SO_REUSEPORT"):
         raise ValueError("reuse_port not supported by socket module")
     try:
@@ -741,7 +651,7 @@ def _set_reuse_port(sock: socket.socket) -> None:
         raise ValueError(message) from None
 
 
-def _bind_unix(path: Any) -> socket.socket:
+def _bind_unix(path: Any) -> Sock:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if path[0] not in (0, "\x00"):  # an abstract socket has no file
         try:

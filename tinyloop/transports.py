@@ -36,6 +36,7 @@ __all__ = [
 _MAX_RECV = 256 * 1024  # asyncio's largest single recv(): big reads, few callbacks
 _HIGH_WATER = 64 * 1024  # asyncio's default high-water mark
 _WARN_AFTER_LOST = 5  # writes after the connection is lost before asyncio warns
+_GET_BUFFER_FAILED = "Fatal error: protocol.get_buffer() call failed."
 _NOT_BYTES = (  # asyncio's words, which 3.15 changed
     "data argument must be a bytes, bytearray, or memoryview object"
     if sys.version_info >= (3, 15)
@@ -205,59 +206,50 @@ class FlowControl(WriteTransport):
             )
 
 
-class SocketTransport(FlowControl, Transport):
-    """A connected stream socket (TCP or Unix), read by a selector callback.
+class SelectorTransport(FlowControl):
+    """What a transport over one file descriptor shares: its start, its protocol, closing.
 
-    CPython: ``_SelectorSocketTransport`` in ``selector_events.py``. Who calls what, and when:
-    the selector reports the socket (phase 3), the loop runs ``_read_ready`` among the ready
+    CPython: ``_SelectorTransport`` in ``selector_events.py``; the pipe transports of
+    ``unix_events.py`` are built on it too. Who calls what, and when: the selector reports the
+    file (phase 3 of a turn), the loop runs the transport's ``_read_ready`` among the ready
     callbacks (phase 5), and that calls the protocol. ``connection_lost`` is always called in a
     later turn than the one that closed the transport, so a protocol never sees it while still
     inside a call of its own."""
 
+    _buffer: Any  # written and not yet taken by the kernel
+    _paused = False  # pause_reading() was called
+
     def __init__(
-        self,
-        loop: Any,
-        sock: socket.socket,
-        protocol: Any,
-        waiter: Future[None] | None = None,
-        extra: dict[str, Any] | None = None,
-        server: Any = None,
-    ) -> None:
-        super().__init__({**(extra or {}), "socket": sock, **_addresses(sock)})
-        self._loop = loop
-        self._sock: socket.socket | None = sock  # None once closed: __del__ then has nothing to do
-        self._protocol = protocol
+        self, loop: Any, file: Any, protocol: Any, waiter: Future[None] | None,
+        extra: dict[str, Any], server: Any = None,
+    ) -> None:  # fmt: skip
+        super().__init__(extra)
+        self._loop, self._file, self._protocol = loop, file, protocol  # _file: None once closed
         self._protocol_connected = False  # connection_made has run: connection_lost may follow
         self._server = server  # a server's wait_closed() waits for this transport
-        self._buffer = bytearray()  # written and not yet taken by the kernel
         self._conn_lost = 0  # >0: closing for good; counts the writes made after that
         self._closing = False
-        self._eof = False  # write_eof() was called
-        self._paused = False  # pause_reading() was called
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
-            # Small writes go out at once instead of waiting for an ACK (Nagle): asyncio too.
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if server is not None:
             server._attach(self)
         # From 3.15 every callback of a connection runs in one context, a copy of its creator's;
         # before, each ran in a copy made when it was scheduled (None: call_soon's default).
         self._context = contextvars.copy_context() if sys.version_info >= (3, 15) else None
         # Three steps in three callbacks, in this order, as asyncio: the protocol knows its
-        # transport before any data_received, and whoever awaits the waiter comes after both.
+        # transport before any data arrives, and whoever awaits the waiter comes after both.
         loop.call_soon(self._connection_made, context=self._context)
         loop.call_soon(self._start_reading, context=self._context)
         if waiter is not None:
             loop.call_soon(_set_result_unless_cancelled, waiter)
 
     def __repr__(self) -> str:
-        state = "closed" if self._sock is None else "closing" if self._closing else "open"
-        fd = -1 if self._sock is None else self._sock.fileno()
+        state = "closed" if self._file is None else "closing" if self._closing else "open"
+        fd = -1 if self._file is None else self._file.fileno()
         return f"<{type(self).__name__} fd={fd} {state}>"
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
-        if getattr(self, "_sock", None) is not None:
+        if getattr(self, "_file", None) is not None:
             _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
-            self._sock.close()  # type: ignore[union-attr]
+            self._file.close()
             if self._server is not None:
                 self._server._detach(self)
 
@@ -266,10 +258,11 @@ class SocketTransport(FlowControl, Transport):
         self._protocol_connected = True
 
     def _start_reading(self) -> None:
-        if not self._closing and not self._paused and self._sock is not None:
-            self._loop.add_reader(self._sock, self._read_ready)
+        if not self._closing and not self._paused and self._file is not None:
+            self._loop.add_reader(self._file, self._read_ready)
 
-    # -- the protocol, and reading ------------------------------------------------------------
+    def _read_ready(self) -> None:
+        raise NotImplementedError
 
     def get_protocol(self) -> Any:
         return self._protocol
@@ -281,168 +274,26 @@ class SocketTransport(FlowControl, Transport):
     def is_closing(self) -> bool:
         return self._closing
 
-    def is_reading(self) -> bool:
-        return not self._paused and not self._closing
-
-    def pause_reading(self) -> None:
-        """Stop reading: the peer's data waits in the kernel, then in the peer's buffer."""
-        if self._closing or self._paused:
-            return
-        self._paused = True
-        self._loop.remove_reader(self._sock)
-
-    def resume_reading(self) -> None:
-        if self._closing or not self._paused:
-            return
-        self._paused = False
-        self._start_reading()
-
-    def _read_ready(self) -> None:
-        if self._conn_lost:
-            return  # closed in this same turn, after the selector reported the socket
-        if hasattr(self._protocol, "get_buffer"):
-            self._read_into_buffer()
-            return
-        try:
-            data = self._sock.recv(_MAX_RECV)  # type: ignore[union-attr]
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal read error on socket transport")
-            return
-        if not data:
-            self._eof_received()
-            return
-        try:
-            self._protocol.data_received(data)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
-
-    def _read_into_buffer(self) -> None:
-        """A ``BufferedProtocol`` lends its buffer: ``recv_into`` it, with no copy."""
-        try:
-            buf = self._protocol.get_buffer(-1)
-            if not len(buf):
-                raise RuntimeError("get_buffer() returned an empty buffer")
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal error: protocol.get_buffer() call failed.")
-            return
-        try:
-            nbytes = self._sock.recv_into(buf)  # type: ignore[union-attr]
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal read error on socket transport")
-            return
-        if not nbytes:
-            self._eof_received()
-            return
-        try:
-            self._protocol.buffer_updated(nbytes)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal error: protocol.buffer_updated() call failed.")
-
-    def _eof_received(self) -> None:
-        try:
-            keep_open = self._protocol.eof_received()
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal error: protocol.eof_received() call failed.")
-            return
-        if keep_open:  # half-closed: the peer sends no more, we may still write
-            self._loop.remove_reader(self._sock)
-        else:
-            self.close()
-
-    # -- writing ------------------------------------------------------------------------------
-
     def get_write_buffer_size(self) -> int:
         return len(self._buffer)
 
-    def write(self, data: Any) -> None:
-        """Send what the kernel takes now; buffer the rest for the writer callback."""
-        if not isinstance(data, bytes | bytearray | memoryview):
-            raise TypeError(f"{_NOT_BYTES}, not {type(data).__name__!r}")
-        if self._eof:
-            raise RuntimeError("Cannot call write() after write_eof()")
-        if not data:
-            return
-        if self._conn_lost:
-            if self._conn_lost >= _WARN_AFTER_LOST:
-                logger.warning("socket.send() raised exception.")
-            self._conn_lost += 1
-            return
-        if not self._buffer:  # nothing queued ahead of it: try at once, as asyncio
-            try:
-                sent = self._sock.send(data)  # type: ignore[union-attr]
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                self._fatal_error(exc, "Fatal write error on socket transport")
-                return
-            data = memoryview(data).cast("B")[sent:]
-            if not data:
-                return
-            self._loop.add_writer(self._sock, self._write_ready)
-        self._buffer += data
-        self._maybe_pause_protocol()
-
-    def _write_ready(self) -> None:
-        if self._conn_lost:
-            return
+    def _call(self, message: str, method: str, *args: Any) -> Any:
+        """The protocol's ``method(*args)``; if it raises, a fatal error, reported as
+        ``message``, and the transport closes. Returns what the method returned, or None."""
         try:
-            sent = self._sock.send(self._buffer)  # type: ignore[union-attr]
-        except (BlockingIOError, InterruptedError):
-            return
+            return getattr(self._protocol, method)(*args)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            self._loop.remove_writer(self._sock)
-            self._buffer.clear()
-            self._fatal_error(exc, "Fatal write error on socket transport")
-            return
-        del self._buffer[:sent]
-        self._maybe_resume_protocol()
-        if self._buffer:
-            return
-        self._loop.remove_writer(self._sock)
-        if self._closing:  # close() waited for the buffer to empty
-            self._call_connection_lost(None)
-        elif self._eof:  # so did write_eof()
-            self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
-
-    def write_eof(self) -> None:
-        """Send FIN once the buffer is sent: the peer reads EOF, and can still write to us."""
-        if self._closing or self._eof:
-            return
-        self._eof = True
-        if not self._buffer:
-            self._sock.shutdown(socket.SHUT_WR)  # type: ignore[union-attr]
-
-    def can_write_eof(self) -> bool:
-        return True
-
-    # -- closing ------------------------------------------------------------------------------
+            self._fatal_error(exc, message)
+            return None
 
     def close(self) -> None:
         if self._closing:
             return
         self._closing = True
-        self._loop.remove_reader(self._sock)
-        if not self._buffer:  # else _write_ready calls connection_lost once it is sent
+        self._loop.remove_reader(self._file)
+        if not self._buffer:  # else the writer callback calls connection_lost once it is sent
             self._conn_lost += 1
             self._loop.call_soon(self._call_connection_lost, None, context=self._context)
 
@@ -456,14 +307,8 @@ class SocketTransport(FlowControl, Transport):
             if self._loop.get_debug():
                 logger.debug("%r: %s", self, message, exc_info=True)
         else:
-            self._loop.call_exception_handler(
-                {
-                    "message": message,
-                    "exception": exc,
-                    "transport": self,
-                    "protocol": self._protocol,
-                }
-            )
+            context = {"message": message, "exception": exc, "protocol": self._protocol}
+            self._loop.call_exception_handler({**context, "transport": self})
         self._force_close(exc)
 
     def _force_close(self, exc: BaseException | None) -> None:
@@ -471,42 +316,185 @@ class SocketTransport(FlowControl, Transport):
             return
         if self._buffer:
             self._buffer.clear()
-            self._loop.remove_writer(self._sock)
+            self._loop.remove_writer(self._file)
         if not self._closing:
             self._closing = True
-            self._loop.remove_reader(self._sock)
+            self._loop.remove_reader(self._file)
         self._conn_lost += 1
         self._loop.call_soon(self._call_connection_lost, exc, context=self._context)
 
     def _call_connection_lost(self, exc: BaseException | None) -> None:
-        if self._sock is None:
+        if self._file is None:
             return
         try:
             if self._protocol_connected:
                 self._protocol.connection_lost(exc)
         finally:
-            self._sock.close()
-            self._sock = None
+            self._file.close()
+            self._file = None
             if self._server is not None:
                 self._server._detach(self)
                 self._server = None
 
 
-def _addresses(sock: socket.socket) -> dict[str, Any]:
-    extra: dict[str, Any] = {"sockname": sock.getsockname()}
-    try:
-        extra["peername"] = sock.getpeername()
-    except OSError:
-        extra["peername"] = None  # not connected, or reset by the peer already
-    return extra
+class BufferedWrites(SelectorTransport):
+    """``write`` for a stream: send what the kernel takes now, buffer the rest for the writer
+    callback. A subclass says how to send (``_send``) and how to end its side (``_end``)."""
+
+    _eof = False  # write_eof() was called
+
+    def _send(self, data: Any) -> int:
+        raise NotImplementedError
+
+    def _end(self) -> None:
+        raise NotImplementedError
+
+    def write(self, data: Any) -> None:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"{_NOT_BYTES}, not {type(data).__name__!r}")
+        if self._eof:
+            raise RuntimeError("Cannot call write() after write_eof()")
+        if not data:
+            return
+        if self._conn_lost:
+            if self._conn_lost >= _WARN_AFTER_LOST:
+                logger.warning("socket.send() raised exception.")
+            self._conn_lost += 1
+            return
+        if not self._buffer:  # nothing queued ahead of it: try at once, as asyncio
+            try:
+                sent = self._send(data)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                self._fatal_error(exc, f"Fatal write error on {self._kind} transport")
+                return
+            data = memoryview(data).cast("B")[sent:]
+            if not data:
+                return
+            self._loop.add_writer(self._file, self._write_ready)
+        self._buffer += data
+        self._maybe_pause_protocol()
+
+    def _write_ready(self) -> None:
+        if self._conn_lost:
+            return
+        try:
+            sent = self._send(self._buffer)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, f"Fatal write error on {self._kind} transport")
+            return
+        del self._buffer[:sent]
+        self._maybe_resume_protocol()
+        if self._buffer:
+            return
+        self._loop.remove_writer(self._file)
+        if self._closing:  # close() waited for the buffer to empty
+            self._call_connection_lost(None)
+        elif self._eof:  # so did write_eof()
+            self._end()
+
+    def write_eof(self) -> None:
+        """End our side once the buffer is sent: the peer reads EOF."""
+        if self._closing or self._eof:
+            return
+        self._eof = True
+        if not self._buffer:
+            self._end()
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    _kind = "socket"  # for the messages: asyncio's words
 
 
-def _set_result_unless_cancelled(waiter: Future[None]) -> None:
-    if not waiter.cancelled():
-        waiter.set_result(None)
+class SocketTransport(BufferedWrites, Transport):
+    """A connected stream socket (TCP or Unix). CPython: ``_SelectorSocketTransport``.
+
+    Reading: one ``recv`` of up to 256 KiB per callback, handed to ``data_received``; or, for a
+    ``BufferedProtocol``, ``recv_into`` the protocol's own buffer. At EOF the protocol's
+    ``eof_received`` decides: a true value keeps our side open for writing."""
+
+    def __init__(
+        self, loop: Any, sock: socket.socket, protocol: Any, waiter: Future[None] | None = None,
+        extra: dict[str, Any] | None = None, server: Any = None,
+    ) -> None:  # fmt: skip
+        self._buffer = bytearray()
+        self._sock = sock
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+            # Small writes go out at once instead of waiting for an ACK (Nagle): asyncio too.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        info = {**(extra or {}), "socket": sock, **_addresses(sock)}
+        super().__init__(loop, sock, protocol, waiter, info, server)
+
+    def is_reading(self) -> bool:
+        return not self._paused and not self._closing
+
+    def pause_reading(self) -> None:
+        """Stop reading: the peer's data waits in the kernel, then in the peer's buffer."""
+        if self._closing or self._paused:
+            return
+        self._paused = True
+        self._loop.remove_reader(self._file)
+
+    def resume_reading(self) -> None:
+        if self._closing or not self._paused:
+            return
+        self._paused = False
+        self._start_reading()
+
+    def _read_ready(self) -> None:
+        if self._conn_lost:
+            return  # closed in this same turn, after the selector reported the socket
+        buffered = hasattr(self._protocol, "get_buffer")
+        if buffered:
+            buf = self._call(_GET_BUFFER_FAILED, "get_buffer", -1)
+            if buf is not None and not len(buf):
+                self._fatal_error(
+                    RuntimeError("get_buffer() returned an empty buffer"), _GET_BUFFER_FAILED
+                )
+            if not buf:
+                return
+        try:
+            data = self._sock.recv_into(buf) if buffered else self._sock.recv(_MAX_RECV)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not data:
+            keep_open = self._call(
+                "Fatal error: protocol.eof_received() call failed.", "eof_received"
+            )
+            if self._conn_lost:
+                return
+            if keep_open:  # half-closed: the peer sends no more, we may still write
+                self._loop.remove_reader(self._file)
+            else:
+                self.close()
+        elif buffered:
+            self._call(
+                "Fatal error: protocol.buffer_updated() call failed.", "buffer_updated", data
+            )
+        else:
+            self._call("Fatal error: protocol.data_received() call failed.", "data_received", data)
+
+    def _send(self, data: Any) -> int:
+        return self._sock.send(data)
+
+    def _end(self) -> None:
+        self._sock.shutdown(socket.SHUT_WR)  # FIN: the peer reads EOF, and can still write
 
 
-class DatagramSocketTransport(FlowControl, DatagramTransport):
+class DatagramSocketTransport(SelectorTransport, DatagramTransport):
     """A UDP (or Unix datagram) socket. CPython: ``_SelectorDatagramTransport``.
 
     Each read is one whole datagram, handed to ``datagram_received(data, addr)``. A datagram
@@ -515,42 +503,14 @@ class DatagramSocketTransport(FlowControl, DatagramTransport):
     endpoint stays open, as UDP has no connection to lose."""
 
     def __init__(
-        self,
-        loop: Any,
-        sock: socket.socket,
-        protocol: Any,
-        address: Any = None,
+        self, loop: Any, sock: socket.socket, protocol: Any, address: Any = None,
         waiter: Future[None] | None = None,
-    ) -> None:
-        super().__init__({"socket": sock, **_addresses(sock)})
-        self._loop, self._sock, self._protocol = loop, sock, protocol
-        self._address = address  # the peer's, if connected: sendto() may go nowhere else
+    ) -> None:  # fmt: skip
         self._buffer: collections.deque[tuple[bytes, Any]] = collections.deque()
         self._buffer_size = 0
-        self._closing = False
-        self._conn_lost = 0
-        loop.call_soon(protocol.connection_made, self)
-        loop.call_soon(self._start_reading)
-        if waiter is not None:
-            loop.call_soon(_set_result_unless_cancelled, waiter)
-
-    def __del__(self, _warn: Any = warnings.warn) -> None:
-        if getattr(self, "_sock", None) is not None:
-            _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
-            self._sock.close()
-
-    def _start_reading(self) -> None:
-        if not self._closing:
-            self._loop.add_reader(self._sock, self._read_ready)
-
-    def get_protocol(self) -> Any:
-        return self._protocol
-
-    def set_protocol(self, protocol: Any) -> None:
-        self._protocol = protocol
-
-    def is_closing(self) -> bool:
-        return self._closing
+        self._sock = sock
+        self._address = address  # the peer's, if connected: sendto() may go nowhere else
+        super().__init__(loop, sock, protocol, waiter, {"socket": sock, **_addresses(sock)})
 
     def get_write_buffer_size(self) -> int:
         return self._buffer_size
@@ -613,31 +573,20 @@ class DatagramSocketTransport(FlowControl, DatagramTransport):
         if self._closing:
             self._call_connection_lost(None)
 
-    def close(self) -> None:
-        if self._closing:
-            return
-        self._closing = True
-        self._loop.remove_reader(self._sock)
-        if not self._buffer:
-            self._conn_lost += 1
-            self._loop.call_soon(self._call_connection_lost, None)
-
-    def abort(self) -> None:
-        if self._conn_lost:
-            return
-        self._buffer.clear()
+    def _force_close(self, exc: BaseException | None) -> None:
         self._buffer_size = 0
-        self._loop.remove_writer(self._sock)
-        self._closing = True
-        self._loop.remove_reader(self._sock)
-        self._conn_lost += 1
-        self._loop.call_soon(self._call_connection_lost, None)
+        super()._force_close(exc)
 
-    def _call_connection_lost(self, exc: BaseException | None) -> None:
-        if self._sock is None:
-            return
-        try:
-            self._protocol.connection_lost(exc)
-        finally:
-            self._sock.close()
-            self._sock = None  # type: ignore[assignment]
+
+def _addresses(sock: socket.socket) -> dict[str, Any]:
+    extra: dict[str, Any] = {"sockname": sock.getsockname()}
+    try:
+        extra["peername"] = sock.getpeername()
+    except OSError:
+        extra["peername"] = None  # not connected, or reset by the peer already
+    return extra
+
+
+def _set_result_unless_cancelled(waiter: Future[None]) -> None:
+    if not waiter.cancelled():
+        waiter.set_result(None)

@@ -34,7 +34,13 @@ from tinyloop.futures import Future
 from tinyloop.handles import Handle
 from tinyloop.loop import logger
 from tinyloop.tasks import iscoroutine
-from tinyloop.transports import FlowControl, ReadTransport, SubprocessTransport, WriteTransport
+from tinyloop.transports import (
+    BufferedWrites,
+    ReadTransport,
+    SelectorTransport,
+    SubprocessTransport,
+    WriteTransport,
+)
 
 _MAX_READ = 256 * 1024
 
@@ -191,85 +197,24 @@ async def _wait_or_close(waiter: Future[None], transport: Any) -> None:
         raise
 
 
-class _PipeTransport:
-    """What both pipe transports share: the pipe, made non-blocking, and closing."""
-
-    def __init__(self, loop: Any, pipe: Any, protocol: Any, waiter: Future[None] | None) -> None:
-        self._extra = {"pipe": pipe}
-        self._loop = loop
-        self._pipe = pipe
-        self._fileno = pipe.fileno()
-        self._protocol = protocol
-        self._closing = False
-        mode = os.fstat(self._fileno).st_mode
-        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
-            self._pipe = None
-            raise ValueError("Pipe transport is for pipes/sockets only.")
-        os.set_blocking(self._fileno, False)
-        loop.call_soon(protocol.connection_made, self)
-        loop.call_soon(self._start)
-        if waiter is not None:
-            loop.call_soon(_set_result_unless_cancelled, waiter)
-
-    def __del__(self, _warn: Any = warnings.warn) -> None:
-        if getattr(self, "_pipe", None) is not None:
-            _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
-            self._pipe.close()
-
-    def _start(self) -> None:
-        if not self._closing:
-            self._loop.add_reader(self._fileno, self._read_ready)
-
-    def _read_ready(self) -> None:
-        raise NotImplementedError
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return self._extra.get(name, default)
-
-    def get_protocol(self) -> Any:
-        return self._protocol
-
-    def set_protocol(self, protocol: Any) -> None:
-        self._protocol = protocol
-
-    def is_closing(self) -> bool:
-        return self._closing
-
-    def _fatal_error(self, exc: BaseException, message: str) -> None:
-        if not isinstance(exc, OSError):  # a broken pipe is the peer's doing, not a bug
-            self._loop.call_exception_handler(
-                {
-                    "message": message,
-                    "exception": exc,
-                    "transport": self,
-                    "protocol": self._protocol,
-                }
-            )
-        self._close(exc)
-
-    def _close(self, exc: BaseException | None) -> None:
-        self._closing = True
-        self._loop.remove_reader(self._fileno)
-        self._loop.call_soon(self._call_connection_lost, exc)
-
-    def _call_connection_lost(self, exc: BaseException | None) -> None:
-        if self._pipe is None:
-            return
-        try:
-            self._protocol.connection_lost(exc)
-        finally:
-            self._pipe.close()
-            self._pipe = None
+def _check_pipe(pipe: Any) -> None:
+    mode = os.fstat(pipe.fileno()).st_mode
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+        raise ValueError("Pipe transport is for pipes/sockets only.")
+    os.set_blocking(pipe.fileno(), False)
 
 
-class ReadPipeTransport(_PipeTransport, ReadTransport):
+class ReadPipeTransport(SelectorTransport, ReadTransport):
     """The read end of a pipe. CPython: ``_UnixReadPipeTransport``."""
 
-    _paused = False
+    def __init__(self, loop: Any, pipe: Any, protocol: Any, waiter: Future[None] | None) -> None:
+        _check_pipe(pipe)
+        self._buffer = b""  # nothing is ever written
+        super().__init__(loop, pipe, protocol, waiter, {"pipe": pipe})
 
     def _read_ready(self) -> None:
         try:
-            data = os.read(self._fileno, _MAX_READ)
+            data = os.read(self._file.fileno(), _MAX_READ)
         except (BlockingIOError, InterruptedError):
             return
         except OSError as exc:
@@ -279,7 +224,7 @@ class ReadPipeTransport(_PipeTransport, ReadTransport):
             self._protocol.data_received(data)
             return
         self._closing = True  # EOF: the writer closed its end
-        self._loop.remove_reader(self._fileno)
+        self._loop.remove_reader(self._file)
         self._loop.call_soon(self._protocol.eof_received)
         self._loop.call_soon(self._call_connection_lost, None)
 
@@ -289,89 +234,44 @@ class ReadPipeTransport(_PipeTransport, ReadTransport):
     def pause_reading(self) -> None:
         if not self._closing and not self._paused:
             self._paused = True
-            self._loop.remove_reader(self._fileno)
+            self._loop.remove_reader(self._file)
 
     def resume_reading(self) -> None:
         if not self._closing and self._paused:
             self._paused = False
-            self._loop.add_reader(self._fileno, self._read_ready)
-
-    def close(self) -> None:
-        if not self._closing:
-            self._close(None)
+            self._start_reading()
 
 
-class WritePipeTransport(_PipeTransport, FlowControl, WriteTransport):
+class WritePipeTransport(BufferedWrites, WriteTransport):
     """The write end of a pipe. CPython: ``_UnixWritePipeTransport``. It also watches the pipe
     for readability: on a pipe we only write to, that means the reader has gone."""
 
-    def __init__(self, *args: Any) -> None:
+    _kind = "pipe"
+
+    def __init__(self, loop: Any, pipe: Any, protocol: Any, waiter: Future[None] | None) -> None:
+        _check_pipe(pipe)
         self._buffer = bytearray()
-        super().__init__(*args)
+        super().__init__(loop, pipe, protocol, waiter, {"pipe": pipe})
 
     def _read_ready(self) -> None:
-        self._close(BrokenPipeError() if self._buffer else None)
+        self._force_close(BrokenPipeError() if self._buffer else None)
 
-    def get_write_buffer_size(self) -> int:
-        return len(self._buffer)
+    def _send(self, data: Any) -> int:
+        return os.write(self._file.fileno(), data)
 
-    def write(self, data: Any) -> None:
-        if not data:
-            return
-        if self._closing:
-            logger.warning("pipe closed by peer or os.write(pipe, data) raised exception.")
-            return
-        if not self._buffer:
-            try:
-                sent = os.write(self._fileno, data)
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except BaseException as exc:
-                self._fatal_error(exc, "Fatal write error on pipe transport")
-                return
-            data = memoryview(data).cast("B")[sent:]
-            if not data:
-                return
-            self._loop.add_writer(self._fileno, self._write_ready)
-        self._buffer += data
-        self._maybe_pause_protocol()
-
-    def _write_ready(self) -> None:
-        try:
-            sent = os.write(self._fileno, self._buffer)
-        except (BlockingIOError, InterruptedError):
-            return
-        except BaseException as exc:
-            self._buffer.clear()
-            self._loop.remove_writer(self._fileno)
-            self._fatal_error(exc, "Fatal write error on pipe transport")
-            return
-        del self._buffer[:sent]
-        self._maybe_resume_protocol()
-        if not self._buffer:
-            self._loop.remove_writer(self._fileno)
-            if self._closing:  # write_eof or close waited for the buffer to empty
-                self._close(None)
-
-    def can_write_eof(self) -> bool:
-        return True
+    def _end(self) -> None:
+        self.close()  # a pipe has no half-close: closing our end is the EOF
 
     def write_eof(self) -> None:
-        """Close our end once the buffer is written: the reader then reads EOF."""
-        if self._closing:
-            return
-        self._closing = True
-        if not self._buffer:
-            self._close(None)
+        self.close()
 
     def close(self) -> None:
-        self.write_eof()
-
-    def abort(self) -> None:
-        if self._buffer:
-            self._buffer.clear()
-            self._loop.remove_writer(self._fileno)
-        self._close(None)
+        """Close once the buffer is written: the reader then reads EOF."""
+        if not self._closing:
+            self._closing = True
+            self._loop.remove_reader(self._file)
+            if not self._buffer:
+                self._force_close(None)
 
 
 class ProcessTransport(SubprocessTransport):
@@ -476,7 +376,7 @@ class ProcessTransport(SubprocessTransport):
     def _try_finish(self) -> None:
         # Done once the child has exited and every pipe is closed, in whichever order.
         pipes = self._pipes.values()
-        if self._returncode is not None and all(p is not None and p._pipe is None for p in pipes):
+        if self._returncode is not None and all(p is not None and p._file is None for p in pipes):
             self._loop.call_soon(self._finish)
 
     def _finish(self) -> None:
