@@ -350,7 +350,7 @@ def test_write_refuses_what_is_not_bytes(mode: Mode) -> None:
             theirs.close()
         return "no error"
 
-    if sys.version_info >= (3, 15):  # asyncio's words changed in 3.15
+    if sys.version_info >= (3, 14):  # asyncio's words changed in 3.14 (gh-138703)
         assert (
             mode.run(main())
             == "data argument must be a bytes, bytearray, or memoryview object, not 'str'"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import heapq
+import sys
 from asyncio.queues import QueueEmpty, QueueFull
 from typing import Any, Generic, TypeVar
 
@@ -19,6 +20,14 @@ from tinyloop.running import get_running_loop
 T = TypeVar("T")
 
 __all__ = ["LifoQueue", "PriorityQueue", "Queue", "QueueEmpty", "QueueFull"]
+if sys.version_info >= (3, 13):
+    from asyncio.queues import QueueShutDown
+
+    __all__ += ["QueueShutDown"]
+else:
+
+    class QueueShutDown(Exception):
+        """Not raised before 3.13, which has no ``Queue.shutdown``; not exported either."""
 
 
 class Queue(Generic[T]):
@@ -32,6 +41,7 @@ class Queue(Generic[T]):
         self._unfinished_tasks = 0
         self._finished = Event()
         self._finished.set()
+        self._is_shutdown = False  # shutdown() was called (3.13+)
 
     def _new_store(self) -> Any:
         return collections.deque()
@@ -56,11 +66,13 @@ class Queue(Generic[T]):
         return 0 < self._maxsize <= self.qsize()
 
     async def put(self, item: T) -> None:
-        while self.full():
+        while self.full() and not self._is_shutdown:
             await self._wait_in(self._putters, still_blocked=self.full)
         self.put_nowait(item)
 
     def put_nowait(self, item: T) -> None:
+        if self._is_shutdown:
+            raise QueueShutDown
         if self.full():
             raise QueueFull
         self._put(item)
@@ -69,12 +81,14 @@ class Queue(Generic[T]):
         _wake_up_next(self._getters)
 
     async def get(self) -> T:
-        while self.empty():
+        while self.empty() and not self._is_shutdown:
             await self._wait_in(self._getters, still_blocked=self.empty)
         return self.get_nowait()
 
     def get_nowait(self) -> T:
         if self.empty():
+            if self._is_shutdown:
+                raise QueueShutDown
             raise QueueEmpty
         item = self._get()
         _wake_up_next(self._putters)
@@ -91,6 +105,19 @@ class Queue(Generic[T]):
         """Wait until every item put has been marked done with ``task_done()``."""
         if self._unfinished_tasks > 0:
             await self._finished.wait()
+
+    if sys.version_info >= (3, 13):
+
+        def shutdown(self, immediate: bool = False) -> None:
+            """Refuse new items; ``get`` raises ``QueueShutDown`` once the queue is empty
+            (at once, with ``immediate``, which drops the items left). Every waiter wakes."""
+            self._is_shutdown = True
+            while immediate and self._items:
+                self._get()
+                self.task_done()
+            for waiters in (self._getters, self._putters):
+                while waiters:
+                    _wake_up_next(waiters)
 
     async def _wait_in(self, waiters: collections.deque[Future[None]], still_blocked: Any) -> None:
         waiter: Future[None] = get_running_loop().create_future()

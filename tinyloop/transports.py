@@ -37,10 +37,13 @@ _MAX_RECV = 256 * 1024  # asyncio's largest single recv(): big reads, few callba
 _HIGH_WATER = 64 * 1024  # asyncio's default high-water mark
 _WARN_AFTER_LOST = 5  # writes after the connection is lost before asyncio warns
 _GET_BUFFER_FAILED = "Fatal error: protocol.get_buffer() call failed."
-_NOT_BYTES = (  # asyncio's words, which 3.15 changed
+# asyncio's words. A stream's write() says it differently in 3.14 (and in the 3.13 releases that
+# took the fix for gh-138703); a datagram's sendto() does not.
+_NOT_BYTES = "data argument must be a bytes-like object"
+_NOT_BYTES_STREAM = (
     "data argument must be a bytes, bytearray, or memoryview object"
-    if sys.version_info >= (3, 15)
-    else "data argument must be a bytes-like object"
+    if sys.version_info >= (3, 14)
+    else _NOT_BYTES
 )
 
 
@@ -351,7 +354,7 @@ class BufferedWrites(SelectorTransport):
 
     def write(self, data: Any) -> None:
         if not isinstance(data, bytes | bytearray | memoryview):
-            raise TypeError(f"{_NOT_BYTES}, not {type(data).__name__!r}")
+            raise TypeError(f"{_NOT_BYTES_STREAM}, not {type(data).__name__!r}")
         if self._eof:
             raise RuntimeError("Cannot call write() after write_eof()")
         if not data:
