@@ -32,16 +32,10 @@ class SSLProtocol:
     """The socket transport's protocol, and the TLS connection's state."""
 
     def __init__(
-        self,
-        loop: Any,
-        app_protocol: Any,
-        sslcontext: ssl.SSLContext | None,
-        waiter: Future[None] | None,
-        server_side: bool = False,
-        server_hostname: str | None = None,
-        handshake_timeout: float | None = None,
-        call_connection_made: bool = True,
-    ) -> None:
+        self, loop: Any, app_protocol: Any, sslcontext: ssl.SSLContext | None,
+        waiter: Future[None] | None, server_side: bool = False, server_hostname: str | None = None,
+        handshake_timeout: float | None = None, call_connection_made: bool = True,
+    ) -> None:  # fmt: skip
         if sslcontext is None:
             if server_side:
                 raise ValueError("Server side SSL needs a valid SSLContext")

@@ -14,6 +14,7 @@ A transport whose write buffer went over the high-water mark calls ``pause_writi
 from __future__ import annotations
 
 import collections
+import functools
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
@@ -67,33 +68,25 @@ async def open_unix_connection(
 
 
 async def start_server(
-    client_connected_cb: ClientConnected,
-    host: Any = None,
-    port: Any = None,
-    *,
-    limit: int = _LIMIT,
-    **kwds: Any,
-) -> Any:
+    client_connected_cb: ClientConnected, host: Any = None, port: Any = None, *,
+    limit: int = _LIMIT, **kwds: Any,
+) -> Any:  # fmt: skip
     """Listen (``loop.create_server``); for each connection call ``client_connected_cb(reader,
     writer)``, in a task of its own if it is a coroutine function."""
-    loop = _connection_loop()
-
-    def factory() -> StreamReaderProtocol:
-        return StreamReaderProtocol(StreamReader(limit), client_connected_cb)
-
-    return await loop.create_server(factory, host, port, **kwds)
+    factory = functools.partial(_server_protocol, limit, client_connected_cb)
+    return await _connection_loop().create_server(factory, host, port, **kwds)
 
 
 async def start_unix_server(
     client_connected_cb: ClientConnected, path: Any = None, *, limit: int = _LIMIT, **kwds: Any
 ) -> Any:
     """``start_server`` on a Unix socket."""
-    loop = _connection_loop()
+    factory = functools.partial(_server_protocol, limit, client_connected_cb)
+    return await _connection_loop().create_unix_server(factory, path, **kwds)
 
-    def factory() -> StreamReaderProtocol:
-        return StreamReaderProtocol(StreamReader(limit), client_connected_cb)
 
-    return await loop.create_unix_server(factory, path, **kwds)
+def _server_protocol(limit: int, client_connected_cb: ClientConnected) -> StreamReaderProtocol:
+    return StreamReaderProtocol(StreamReader(limit), client_connected_cb)
 
 
 def _connection_loop() -> ConnectionEventLoop:
@@ -390,16 +383,14 @@ class StreamWriter:
     """The sending side of a connection: the transport's writing calls, and ``drain()``."""
 
     def __init__(
-        self,
-        transport: Any,
-        protocol: FlowControlMixin,
-        reader: StreamReader | None,
-        loop: Any,
+        self, transport: Any, protocol: FlowControlMixin, reader: StreamReader | None, loop: Any
     ) -> None:
-        self._transport = transport
-        self._protocol = protocol
-        self._reader = reader
-        self._loop = loop
+        self._transport, self._protocol, self._reader, self._loop = (
+            transport,
+            protocol,
+            reader,
+            loop,
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} transport={self._transport!r}>"
@@ -447,25 +438,16 @@ class StreamWriter:
         await self._protocol._get_close_waiter(self)
 
     async def start_tls(
-        self,
-        sslcontext: Any,
-        *,
-        server_hostname: str | None = None,
-        ssl_handshake_timeout: float | None = None,
-        ssl_shutdown_timeout: float | None = None,
-    ) -> None:
+        self, sslcontext: Any, *, server_hostname: str | None = None,
+        ssl_handshake_timeout: float | None = None, ssl_shutdown_timeout: float | None = None,
+    ) -> None:  # fmt: skip
         """Upgrade the connection to TLS (``loop.start_tls``); the reader reads plain text on."""
         protocol = cast(StreamReaderProtocol, self._protocol)
-        server_side = protocol._client_connected_cb is not None
         await self.drain()
         self._transport = await self._loop.start_tls(
-            self._transport,
-            self._protocol,
-            sslcontext,
-            server_side=server_side,
-            server_hostname=server_hostname,
-            ssl_handshake_timeout=ssl_handshake_timeout,
-            ssl_shutdown_timeout=ssl_shutdown_timeout,
-        )
+            self._transport, protocol, sslcontext, server_hostname=server_hostname,
+            server_side=protocol._client_connected_cb is not None,
+            ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
+        )  # fmt: skip
         protocol._transport = self._transport
         protocol._over_ssl = True

@@ -23,6 +23,7 @@ from typing import Any
 
 from tinyloop.futures import Future
 from tinyloop.loop import logger
+from tinyloop.tasks import _set_result_unless_cancelled
 
 __all__ = [
     "BaseTransport",
@@ -242,7 +243,7 @@ class SelectorTransport(FlowControl):
         loop.call_soon(self._connection_made, context=self._context)
         loop.call_soon(self._start_reading, context=self._context)
         if waiter is not None:
-            loop.call_soon(_set_result_unless_cancelled, waiter)
+            loop.call_soon(_set_result_unless_cancelled, waiter, None)
 
     def __repr__(self) -> str:
         state = "closed" if self._file is None else "closing" if self._closing else "open"
@@ -588,8 +589,3 @@ def _addresses(sock: socket.socket) -> dict[str, Any]:
     except OSError:
         extra["peername"] = None  # not connected, or reset by the peer already
     return extra
-
-
-def _set_result_unless_cancelled(waiter: Future[None]) -> None:
-    if not waiter.cancelled():
-        waiter.set_result(None)

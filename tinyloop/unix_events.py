@@ -33,7 +33,7 @@ from tinyloop.coroutines import iscoroutinefunction
 from tinyloop.futures import Future
 from tinyloop.handles import Handle
 from tinyloop.loop import logger
-from tinyloop.tasks import iscoroutine
+from tinyloop.tasks import _set_result_unless_cancelled, iscoroutine
 from tinyloop.transports import (
     BufferedWrites,
     ReadTransport,
@@ -283,14 +283,9 @@ class ProcessTransport(SubprocessTransport):
     pipe is closed; ``wait()`` returns then too (asyncio's order from 3.12)."""
 
     def __init__(
-        self,
-        loop: Any,
-        protocol: Any,
-        args: Any,
-        shell: bool,
-        waiter: Future[None],
+        self, loop: Any, protocol: Any, args: Any, shell: bool, waiter: Future[None],
         kwargs: dict[str, Any],
-    ) -> None:
+    ) -> None:  # fmt: skip
         super().__init__()
         self._loop = loop
         self._protocol = protocol
@@ -335,7 +330,7 @@ class ProcessTransport(SubprocessTransport):
         for callback, args in self._pending or ():
             self._loop.call_soon(callback, *args)
         self._pending = None
-        self._loop.call_soon(_set_result_unless_cancelled, waiter)
+        self._loop.call_soon(_set_result_unless_cancelled, waiter, None)
 
     def _call(self, method: str, *args: Any) -> None:
         """Call the protocol's ``method`` in a later turn, once it is connected."""
@@ -470,8 +465,3 @@ def _reap(pid: int) -> int:
         logger.warning("Unknown child process pid %d, will report returncode 255", pid)
         return 255
     return os.waitstatus_to_exitcode(status)
-
-
-def _set_result_unless_cancelled(waiter: Future[None]) -> None:
-    if not waiter.cancelled():
-        waiter.set_result(None)
