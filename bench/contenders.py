@@ -4,7 +4,8 @@ A contender is set up inside its own child process, before anything imports asyn
 Python variant of asyncio only exists if the C accelerator ``_asyncio`` is blocked before the
 first ``import asyncio``. So this module imports no event loop at import time.
 
-- ``tinyloop``: ``tinyloop.new_event_loop()``, and every asyncio name taken from ``tinyloop``;
+- ``tinyloop``: tinyloop's loop with its own futures and tasks, and every asyncio name taken
+  from ``tinyloop``;
 - ``asyncio``: asyncio as shipped, whose ``Future`` and ``Task`` come from ``_asyncio`` (C);
 - ``asyncio-pure``: asyncio with ``_asyncio`` blocked, so ``Future`` and ``Task`` are the Python
   classes of ``asyncio/futures.py`` and ``asyncio/tasks.py`` (the loop is Python in both);
@@ -36,7 +37,7 @@ BASELINE = ASYNCIO
 """Every ratio is against asyncio as shipped, measured in the same round."""
 
 DESCRIPTIONS = {
-    TINYLOOP: "tinyloop.new_event_loop(); every asyncio name taken from tinyloop",
+    TINYLOOP: "tinyloop's loop, futures and tasks; every asyncio name taken from tinyloop",
     ASYNCIO: "asyncio as shipped: Future and Task from the C accelerator _asyncio",
     ASYNCIO_PURE: "asyncio with _asyncio blocked: the Python Future and Task",
     UVLOOP: "uvloop.new_event_loop() (Cython over libuv), asyncio's Task and Future",
@@ -75,8 +76,11 @@ def set_up(name: str) -> Flavour:
     """Import and check the contender ``name``; call this before anything imports asyncio."""
     if name == TINYLOOP:
         import tinyloop
+        from tinyloop.asyncio_compat import new_tinyloop_event_loop
 
-        return Flavour(name, tinyloop, tinyloop.new_event_loop)
+        # Its own futures and tasks, as standing in for asyncio: tinyloop.new_event_loop()
+        # would hand out asyncio's, for asyncio's runner (loop mode).
+        return Flavour(name, tinyloop, new_tinyloop_event_loop)
     if name == ASYNCIO:
         import asyncio
 

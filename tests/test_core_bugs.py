@@ -20,7 +20,15 @@ from typing import Any
 import pytest
 
 import tinyloop
+from tinyloop.asyncio_compat import new_tinyloop_event_loop
 from tinyloop.clock import VirtualTimeEventLoop
+
+
+def new_loop(aio: ModuleType) -> Any:
+    """A new loop of the module under test: asyncio's, or tinyloop's with tinyloop's own futures
+    and tasks (what ``new_event_loop`` gives standing in for asyncio)."""
+    return new_tinyloop_event_loop() if aio is tinyloop else aio.new_event_loop()
+
 
 # -- 1. set_exception of something that is not an exception --------------------------------
 
@@ -29,7 +37,7 @@ from tinyloop.clock import VirtualTimeEventLoop
 def test_set_exception_of_a_non_exception_is_a_type_error_and_the_future_stays_usable(
     aio: ModuleType, bad: Any
 ) -> None:
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     try:
         future = loop.create_future()
         with pytest.raises(TypeError, match="exception"):
@@ -57,7 +65,7 @@ def test_a_task_awaiting_a_future_whose_set_exception_failed_gets_the_later_resu
 
 @pytest.mark.parametrize("stop", [StopIteration, StopIteration()], ids=["class", "instance"])
 def test_set_exception_of_stop_iteration_does_what_asyncio_does(aio: ModuleType, stop: Any) -> None:
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     try:
         future = loop.create_future()
         if sys.version_info < (3, 13):
@@ -78,7 +86,7 @@ def test_set_exception_of_stop_iteration_does_what_asyncio_does(aio: ModuleType,
 
 @pytest.fixture
 def two_loops(aio: ModuleType) -> Iterator[tuple[Any, Any]]:
-    first, second = aio.new_event_loop(), aio.new_event_loop()
+    first, second = new_loop(aio), new_loop(aio)
     yield first, second
     first.close()
     second.close()
@@ -135,7 +143,7 @@ def test_all_tasks_is_safe_while_another_thread_makes_and_drops_tasks(
 
     worker = threading.Thread(target=tinyloop.run, args=(churn(),))
     worker.start()
-    probe = tinyloop.new_event_loop()
+    probe = new_tinyloop_event_loop()
     errors: list[RuntimeError] = []
     try:
         deadline = time.monotonic() + 1
@@ -228,7 +236,7 @@ def test_shutdown_default_executor_does_not_warn_when_the_join_finished_in_time(
 ) -> None:
     if aio is asyncio and sys.version_info < (3, 12):
         pytest.skip("asyncio's shutdown_default_executor takes a timeout from 3.12")
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     # The joining thread reports back, then lingers a moment before it ends: the race, made
     # certain. (A worker thread lingers too; that does no harm.)
     report = loop.call_soon_threadsafe
@@ -250,7 +258,7 @@ def test_shutdown_default_executor_does_not_warn_when_the_join_finished_in_time(
 
 def test_shutdown_default_executor_warns_when_the_timeout_expires() -> None:
     before = set(threading.enumerate())
-    loop = tinyloop.new_event_loop()
+    loop = new_tinyloop_event_loop()
     try:
         release = threading.Event()
         loop.run_in_executor(None, release.wait)

@@ -1,9 +1,9 @@
 """tinyloop stays pure Python and its own: the speed work (docs/performance.md) may not borrow
 asyncio's Future or Task, nor anything of the C accelerator ``_asyncio`` that they are made of.
 
-The one thing tinyloop takes from asyncio at run time, on purpose, is its task registries
-(``_enter_task`` and friends, C in 3.11 to 3.15): ``tinyloop.new_event_loop()`` feeds them so
-that ``asyncio.current_task()`` works on it. They only add work, and the page says so.
+tinyloop takes from asyncio at run time only its exception classes (an interface). As a
+``loop_factory`` for asyncio (loop mode), its loop hands out asyncio's own Future and Task, on
+purpose, as uvloop's does; standing in for asyncio, and under tinyloop's own runner, its own.
 """
 
 from __future__ import annotations

@@ -12,10 +12,17 @@ from typing import Any
 import pytest
 
 import tinyloop
+from tinyloop.asyncio_compat import new_tinyloop_event_loop
+
+
+def new_loop(aio: ModuleType) -> Any:
+    """A new loop of the module under test: asyncio's, or tinyloop's with tinyloop's own futures
+    and tasks (what ``new_event_loop`` gives standing in for asyncio)."""
+    return new_tinyloop_event_loop() if aio is tinyloop else aio.new_event_loop()
 
 
 def _run(aio: ModuleType, main: Coroutine[Any, Any, Any]) -> Any:
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     try:
         return loop.run_until_complete(main)
     finally:
@@ -23,7 +30,7 @@ def _run(aio: ModuleType, main: Coroutine[Any, Any, Any]) -> Any:
 
 
 def test_a_new_loop_has_no_task_factory(aio: ModuleType) -> None:
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     try:
         assert loop.get_task_factory() is None
     finally:
@@ -31,7 +38,7 @@ def test_a_new_loop_has_no_task_factory(aio: ModuleType) -> None:
 
 
 def test_set_task_factory_refuses_what_cannot_be_called(aio: ModuleType) -> None:
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     try:
         with pytest.raises(TypeError, match="task factory must be a callable or None"):
             loop.set_task_factory(42)
@@ -77,7 +84,7 @@ def test_asyncio_create_task_goes_through_the_factory(aio: ModuleType) -> None:
 
 
 def test_setting_none_restores_the_plain_task(aio: ModuleType) -> None:
-    loop = aio.new_event_loop()
+    loop = new_loop(aio)
     try:
         loop.set_task_factory(lambda loop, coro, **keywords: aio.Task(coro, loop=loop))
         loop.set_task_factory(None)
