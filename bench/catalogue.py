@@ -67,6 +67,9 @@ class Benchmark:
     warmup: Callable[[int], int] = _tenth  # the size of the untimed run before the timed one
     size_label: str = "n"
     loops: tuple[str, ...] | None = None  # the loops that take part (None: every one)
+    # Over transports: glibc's malloc pinned (MALLOC_PINS), or asyncio's 256 KiB recv buffers
+    # can come from fresh pages each time and halve asyncio's speed (the performance page).
+    pin_malloc: bool = False
     one_round_from: int | None = None  # sizes from this on are measured in one round only
 
     @property
@@ -182,6 +185,20 @@ MICRO = (
         network.echo_streams,
         {"quick": (300,), "full": (5_000,)},
         "The same echo over open_connection and start_server: write, drain, readexactly(64).",
+        pin_malloc=True,
+    ),
+    Benchmark(
+        "aiohttp_keepalive",
+        "HTTP keep-alive, aiohttp",
+        "request",
+        "micro",
+        network.aiohttp_keepalive,
+        {"quick": (200,), "full": (3_000,)},
+        "aiohttp's web server and client in one process: n GET requests one after another "
+        "over one keep-alive connection (aiohttp's parsers are C; the loop's share is the "
+        "transports and the tasks). tinyloop stands in for asyncio under aiohttp.",
+        loops=("tinyloop", "asyncio", "uvloop"),
+        pin_malloc=True,
     ),
     Benchmark(
         "gather_tree",
@@ -256,6 +273,11 @@ SCALING = (
 )
 
 BENCHMARKS = {benchmark.name: benchmark for benchmark in (*MICRO, *SCALING)}
+
+MALLOC_PINS = {"MALLOC_MMAP_THRESHOLD_": "4194304", "MALLOC_TRIM_THRESHOLD_": "67108864"}
+"""glibc's thresholds, fixed for the rows over transports (``Benchmark.pin_malloc``): 4 MiB, so
+a 256 KiB buffer comes from the heap and not from a fresh mapping, and 64 MiB before freed
+memory goes back to the kernel."""
 
 
 TARGETS = {

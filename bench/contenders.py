@@ -76,10 +76,12 @@ def set_up(name: str) -> Flavour:
     """Import and check the contender ``name``; call this before anything imports asyncio."""
     if name == TINYLOOP:
         import tinyloop
+        from tinyloop import standin
         from tinyloop.asyncio_compat import new_tinyloop_event_loop
 
-        # Its own futures and tasks, as standing in for asyncio: tinyloop.new_event_loop()
-        # would hand out asyncio's, for asyncio's runner (loop mode).
+        # Standing in for asyncio, so that a library a workload imports (aiohttp) runs on
+        # tinyloop too; with tinyloop's own futures and tasks, as standing in gives them.
+        standin.install()
         return Flavour(name, tinyloop, new_tinyloop_event_loop)
     if name == ASYNCIO:
         import asyncio

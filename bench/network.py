@@ -140,6 +140,34 @@ async def echo_streams(aio: ModuleType, n: int) -> float:
     return float(elapsed)
 
 
+async def aiohttp_keepalive(aio: ModuleType, n: int) -> float:
+    """``n`` GET requests one after another over one keep-alive connection, aiohttp's server
+    and client in one process. aiohttp finds the loop through ``asyncio``: for tinyloop, the
+    child stands tinyloop in for asyncio before aiohttp is imported (``contenders.set_up``)."""
+    from aiohttp import ClientSession, TCPConnector, web
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.Response(text="hello")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    try:
+        async with ClientSession(connector=TCPConnector(limit=1)) as session:
+            start = time.perf_counter()
+            for _ in range(n):
+                async with session.get(url) as response:
+                    await response.read()
+            elapsed = time.perf_counter() - start
+    finally:
+        await runner.cleanup()
+    return float(elapsed)
+
+
 MESSAGES_PER_SIZE = 2_000
 """The connection scaling sends about this many messages at every size (at least one each)."""
 

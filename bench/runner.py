@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import contenders
-from bench.catalogue import ROUNDS, SCALING_ROUNDS, Benchmark
+from bench.catalogue import MALLOC_PINS, ROUNDS, SCALING_ROUNDS, Benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD_TIMEOUT = 900  # seconds; the largest child takes well under a minute
@@ -54,20 +54,20 @@ class RawRun:
     seconds: float = 0.0
 
 
-def _environment() -> dict[str, str]:
+def _environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in _UNSET}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return env
+    return {**env, **(extra or {})}
 
 
-def run_child(args: Sequence[str]) -> dict[str, Any]:
+def run_child(args: Sequence[str], extra_env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``python -m bench.child ARGS`` and return the JSON object it printed."""
     command = [sys.executable, "-m", "bench.child", *args]
     try:
         done = subprocess.run(
             command,
             cwd=ROOT,
-            env=_environment(),
+            env=_environment(extra_env),
             capture_output=True,
             text=True,
             timeout=CHILD_TIMEOUT,
@@ -117,7 +117,8 @@ def run_suite(mode: str, benchmarks: Sequence[Benchmark], progress: Progress) ->
     ]
     for done, (benchmark, round_, n, name) in enumerate(plan, 1):
         child_started = time.perf_counter()
-        result = run_child([name, benchmark.name, str(n)])
+        pins = MALLOC_PINS if benchmark.pin_malloc else None
+        result = run_child([name, benchmark.name, str(n)], pins)
         child_seconds = time.perf_counter() - child_started
         value = result["bytes_per_op"] if benchmark.kind == "memory" else result["per_op"]
         per_size = raw.values.setdefault(benchmark.name, {}).setdefault(name, {})
