@@ -817,3 +817,40 @@ def test_start_tls_upgrades_a_plain_connection(mode: Mode, tls: Any) -> None:
     if mode.name == "asyncio" and sys.version_info < (3, 11):
         pytest.skip("StreamWriter.start_tls is new in 3.11")
     assert mode.run(main()) == (b"go ahead\n", b"SECRET\n", True)
+
+
+def test_a_tls_server_answers_the_peers_close_notify(mode: Mode, tls: Any) -> None:
+    aio = mode.aio
+    server_ctx, client_ctx = tls
+
+    def blocking_client(port: int) -> str:
+        with (
+            socket.create_connection(("127.0.0.1", port), timeout=5) as sock,
+            client_ctx.wrap_socket(sock, server_hostname="127.0.0.1") as conn,
+        ):
+            conn.sendall(b"hello")
+            try:
+                conn.unwrap()  # sends close_notify, then waits for the server's
+            except TimeoutError:
+                return "no close_notify from the server"
+            return "the server answered close_notify"
+
+    async def main() -> tuple[str, list[Any]]:
+        protocols: list[Any] = []
+
+        def factory() -> Any:
+            protocols.append(recording_protocol(aio)())
+            return protocols[-1]
+
+        server = await aio.get_running_loop().create_server(factory, "127.0.0.1", 0, ssl=server_ctx)
+        port = server.sockets[0].getsockname()[1]
+        answer = await aio.to_thread(blocking_client, port)
+        await protocols[0].lost
+        server.close()
+        await server.wait_closed()
+        return answer, protocols[0].calls
+
+    answer, calls = mode.run(main())
+    assert answer == "the server answered close_notify"
+    assert calls == ["connection_made", ("data_received", b"hello"), "eof_received",
+                     ("connection_lost", None)]  # fmt: skip

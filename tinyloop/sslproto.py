@@ -152,14 +152,14 @@ class SSLProtocol:
                 chunk = self._sslobj.read(_MAX_READ)
             except ssl.SSLWantReadError:
                 break  # the rest of a record is still on its way
-            except ssl.SSLZeroReturnError:  # the peer's close_notify
-                self._tell_app_eof()
-                self._close()
-                break
+            except ssl.SSLZeroReturnError:
+                chunk = b""
             except ssl.SSLError as exc:
                 self._transport._fatal_error(exc, "Fatal error on SSL protocol")
                 break
-            if not chunk:
+            if not chunk:  # the peer's close_notify: read() returns b"" then, as at EOF
+                self._tell_app_eof()
+                self._close()  # and ours in answer
                 break
             self._deliver(chunk)
         self._flush()  # reading can make the SSLObject want to send (a key update, say)
