@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import gc
 import inspect
+import io
 import socket
 import sys
 import threading
@@ -354,3 +355,56 @@ def test_a_tinyloop_task_runs_on_asyncios_own_loop() -> None:
         assert task.cancelled() and cleaned_up == [True]
     finally:
         loop.close()
+
+
+# -- 10. Task.get_stack and Task.print_stack (compat, "Behaviour differences" 5) --------------
+
+
+async def _inner(aio: ModuleType) -> None:
+    await aio.sleep(10)
+
+
+async def _outer(aio: ModuleType) -> None:
+    await _inner(aio)
+
+
+async def _fails() -> None:
+    raise ValueError("boom")
+
+
+def test_get_stack_of_a_suspended_task_is_its_coroutines_frame(aio: ModuleType) -> None:
+    async def main() -> list[str]:
+        task = aio.create_task(_outer(aio))
+        await aio.sleep(0)
+        names = [frame.f_code.co_name for frame in task.get_stack()]
+        task.cancel()
+        return names
+
+    assert aio.run(main()) == ["_outer"]
+
+
+def test_get_stack_of_a_failed_task_is_its_tracebacks_frames(aio: ModuleType) -> None:
+    async def main() -> list[str]:
+        task = aio.create_task(_fails())
+        await aio.sleep(0)
+        names = [frame.f_code.co_name for frame in task.get_stack()]
+        task.exception()
+        return names
+
+    assert aio.run(main()) == ["_fails"]
+
+
+def test_print_stack_prints_the_frames_under_asyncios_heading(aio: ModuleType) -> None:
+    async def main() -> list[str]:
+        task = aio.create_task(_outer(aio), name="T")
+        await aio.sleep(0)
+        out = io.StringIO()
+        task.print_stack(file=out)
+        task.cancel()
+        return out.getvalue().splitlines()
+
+    lines = aio.run(main())
+    assert lines[0].startswith("Stack for <Task pending name='T'"), lines[0]
+    assert lines[0].endswith("(most recent call last):"), lines[0]
+    assert lines[1].endswith(", in _outer"), lines
+    assert lines[2].strip() == "await _inner(aio)", lines

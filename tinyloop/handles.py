@@ -20,12 +20,9 @@ class Handle:
     __slots__ = ("__weakref__", "_args", "_callback", "_cancelled", "_context", "_loop")
 
     def __init__(
-        self,
-        callback: Callable[..., object],
-        args: tuple[Any, ...],
-        loop: EventLoop,
+        self, callback: Callable[..., object], args: tuple[Any, ...], loop: EventLoop,
         context: contextvars.Context | None = None,
-    ) -> None:
+    ) -> None:  # fmt: skip
         self._callback: Callable[..., object] | None = callback
         self._args: tuple[Any, ...] | None = args
         self._loop = loop
@@ -73,13 +70,9 @@ class TimerHandle(Handle):
     __slots__ = ("_scheduled", "_when")
 
     def __init__(
-        self,
-        when: float,
-        callback: Callable[..., object],
-        args: tuple[Any, ...],
-        loop: EventLoop,
-        context: contextvars.Context | None = None,
-    ) -> None:
+        self, when: float, callback: Callable[..., object], args: tuple[Any, ...],
+        loop: EventLoop, context: contextvars.Context | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(callback, args, loop, context)
         self._when = when
         self._scheduled = False  # True while the handle sits in the loop's heap

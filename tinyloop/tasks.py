@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Awaitable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from tinyloop import base_tasks
 from tinyloop.exceptions import CancelledError
 from tinyloop.futures import Future, isfuture
 from tinyloop.running import get_running_loop
@@ -124,6 +125,12 @@ class Task(Future[T]):
         self._must_cancel = True
         self._cancel_message = msg
         return True
+
+    def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
+        return base_tasks.get_stack(self, limit)
+
+    def print_stack(self, *, limit: int | None = None, file: Any = None) -> None:
+        base_tasks.print_stack(self, limit, file)
 
     def cancelling(self) -> int:
         return self._num_cancels_requested
