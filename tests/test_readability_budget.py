@@ -15,8 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tinyloop"
 CORE = ["futures.py", "tasks.py", "handles.py", "loop.py", "selector_io.py", "runners.py"]
 CORE_BUDGET = 900
 # Issue 15 asks for 3,800 with transports, TLS, signals, subprocesses and datagrams in; written
-# plainly they take 4,335 (2026-12-04; per module in the note on the issue). Not met: lower this as
-# the package shrinks, never raise it.
+# plainly they take 4,371 (2026-12-04; per module in the note on the issue). Not met: lower this
+# as the package shrinks, never raise it.
 PACKAGE_BUDGET = 4400
 
 
