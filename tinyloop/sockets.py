@@ -72,7 +72,7 @@ class SocketEventLoop(SelectorEventLoop):
 
     async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
         """Send one datagram to ``address``."""
-        return await self._sock_call(sock, selectors.EVENT_WRITE, sock.sendto, data, address)
+        return await self._sock_call(sock, selectors.EVENT_WRITE, _sendto, sock, data, address)
 
     async def getnameinfo(self, sockaddr: Any, flags: int = 0) -> tuple[str, str]:
         """``socket.getnameinfo`` in a thread, as ``getaddrinfo``: a reverse lookup blocks."""
@@ -251,6 +251,10 @@ def _is_resolved(sock: socket.socket, address: Any) -> bool:
     except (OSError, TypeError):
         return False
     return isinstance(address[1], int)
+
+
+def _sendto(sock: socket.socket, data: Any, address: Any) -> int:
+    return sock.sendto(data, address)  # looked up at each try, as asyncio's retry does
 
 
 def _accept(listener: socket.socket) -> tuple[socket.socket, Any]:

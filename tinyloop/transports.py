@@ -1,7 +1,10 @@
 """Transports: the loop's side of a connection, which reads, buffers writes and closes.
 
-CPython: ``Lib/asyncio/transports.py`` (the abstract classes, and the write-buffer limits of
-``_FlowControlMixin``) and ``_SelectorSocketTransport`` in ``Lib/asyncio/selector_events.py``.
+CPython: ``Lib/asyncio/transports.py`` (the write-buffer limits of ``_FlowControlMixin``) and
+``Lib/asyncio/selector_events.py`` (``_SelectorTransport`` and its subclasses). The abstract
+classes (``BaseTransport``, ``Transport``, ``DatagramTransport``…) are asyncio's own, an
+interface, as the exception classes are: so ``isinstance(t, asyncio.Transport)`` holds for a
+tinyloop transport, whichever module a program imported.
 
 A transport owns one socket. It registers a reader callback with the selector. When the selector
 wait (phase 3 of a turn) reports the socket readable, the callback joins the ready callbacks, and
@@ -19,6 +22,17 @@ import contextvars
 import socket
 import sys
 import warnings
+
+# asyncio's interface classes: each method says what a transport offers, and raises
+# NotImplementedError until a subclass provides it.
+from asyncio.transports import (
+    BaseTransport,
+    DatagramTransport,
+    ReadTransport,
+    SubprocessTransport,
+    Transport,
+    WriteTransport,
+)
 from typing import Any
 
 from tinyloop.futures import Future
@@ -46,120 +60,6 @@ _NOT_BYTES_STREAM = (
     if sys.version_info >= (3, 14)
     else _NOT_BYTES
 )
-
-
-class BaseTransport:
-    """What every transport offers: extra information, closing, and its protocol."""
-
-    __slots__ = ("_extra",)
-
-    def __init__(self, extra: dict[str, Any] | None = None) -> None:
-        self._extra = {} if extra is None else extra
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        """``"socket"``, ``"sockname"``, ``"peername"``; over TLS also ``"sslcontext"``, …"""
-        return self._extra.get(name, default)
-
-    def is_closing(self) -> bool:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Close once the buffer is sent; the protocol's ``connection_lost(None)`` follows."""
-        raise NotImplementedError
-
-    def set_protocol(self, protocol: Any) -> None:
-        raise NotImplementedError
-
-    def get_protocol(self) -> Any:
-        raise NotImplementedError
-
-
-class ReadTransport(BaseTransport):
-    """A transport that reads; reading can be paused."""
-
-    __slots__ = ()
-
-    def is_reading(self) -> bool:
-        raise NotImplementedError
-
-    def pause_reading(self) -> None:
-        raise NotImplementedError
-
-    def resume_reading(self) -> None:
-        raise NotImplementedError
-
-
-class WriteTransport(BaseTransport):
-    """A transport that writes, with a buffer and its water marks."""
-
-    __slots__ = ()
-
-    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
-        raise NotImplementedError
-
-    def get_write_buffer_size(self) -> int:
-        raise NotImplementedError
-
-    def get_write_buffer_limits(self) -> tuple[int, int]:
-        raise NotImplementedError
-
-    def write(self, data: Any) -> None:
-        raise NotImplementedError
-
-    def writelines(self, list_of_data: Any) -> None:
-        self.write(b"".join(list_of_data))
-
-    def write_eof(self) -> None:
-        raise NotImplementedError
-
-    def can_write_eof(self) -> bool:
-        raise NotImplementedError
-
-    def abort(self) -> None:
-        """Close at once: the buffer is dropped; ``connection_lost(None)`` follows."""
-        raise NotImplementedError
-
-
-class Transport(ReadTransport, WriteTransport):
-    """Both ways: a stream connection, such as TCP."""
-
-    __slots__ = ()
-
-
-class DatagramTransport(BaseTransport):
-    """A datagram endpoint, such as UDP."""
-
-    __slots__ = ()
-
-    def sendto(self, data: Any, addr: Any = None) -> None:
-        raise NotImplementedError
-
-    def abort(self) -> None:
-        raise NotImplementedError
-
-
-class SubprocessTransport(BaseTransport):
-    """A child process and its pipes."""
-
-    __slots__ = ()
-
-    def get_pid(self) -> int:
-        raise NotImplementedError
-
-    def get_returncode(self) -> int | None:
-        raise NotImplementedError
-
-    def get_pipe_transport(self, fd: int) -> Any:
-        raise NotImplementedError
-
-    def send_signal(self, signal: int) -> None:
-        raise NotImplementedError
-
-    def terminate(self) -> None:
-        raise NotImplementedError
-
-    def kill(self) -> None:
-        raise NotImplementedError
 
 
 class FlowControl(WriteTransport):
@@ -556,7 +456,7 @@ class DatagramSocketTransport(SelectorTransport, DatagramTransport):
         self._maybe_pause_protocol()
 
     def _send(self, data: Any, addr: Any) -> None:
-        if self._extra["peername"] is not None:
+        if self.get_extra_info("peername") is not None:
             self._sock.send(data)
         else:
             self._sock.sendto(data, addr)

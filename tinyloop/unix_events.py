@@ -286,19 +286,19 @@ class ProcessTransport(SubprocessTransport):
         self, loop: Any, protocol: Any, args: Any, shell: bool, waiter: Future[None],
         kwargs: dict[str, Any],
     ) -> None:  # fmt: skip
-        super().__init__()
+        self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            args, shell=shell, bufsize=0, **kwargs
+        )
+        super().__init__({"subprocess": self._proc})
         self._loop = loop
         self._protocol = protocol
         self._returncode: int | None = None
         self._exit_waiters: list[Future[int]] = []
         self._pipes: dict[int, Any] = {}  # fd -> pipe transport; None until connected
+        self._open_fds: set[int] = set()  # the pipes whose connection_lost has not come yet
         self._closed = False
         # What happens before the protocol's connection_made waits here, then runs in order.
         self._pending: list[tuple[Any, tuple[Any, ...]]] | None = []
-        self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            args, shell=shell, bufsize=0, **kwargs
-        )
-        self._extra["subprocess"] = self._proc
         self._watch_exit(self._proc.pid)
         loop.create_task(self._connect_pipes(waiter))
 
@@ -316,6 +316,7 @@ class ProcessTransport(SubprocessTransport):
             for fd, pipe in ((0, proc.stdin), (1, proc.stdout), (2, proc.stderr)):
                 if pipe is not None:
                     self._pipes[fd] = None
+                    self._open_fds.add(fd)
                     connect = (
                         self._loop.connect_write_pipe if fd == 0 else self._loop.connect_read_pipe
                     )
@@ -331,6 +332,7 @@ class ProcessTransport(SubprocessTransport):
             self._loop.call_soon(callback, *args)
         self._pending = None
         self._loop.call_soon(_set_result_unless_cancelled, waiter, None)
+        self._try_finish()  # the child may have exited, and its pipes closed, already
 
     def _call(self, method: str, *args: Any) -> None:
         """Call the protocol's ``method`` in a later turn, once it is connected."""
@@ -365,13 +367,15 @@ class ProcessTransport(SubprocessTransport):
         self._try_finish()
 
     def _pipe_lost(self, fd: int, exc: BaseException | None) -> None:
+        self._open_fds.discard(fd)
         self._call("pipe_connection_lost", fd, exc)
         self._try_finish()
 
     def _try_finish(self) -> None:
-        # Done once the child has exited and every pipe is closed, in whichever order.
-        pipes = self._pipes.values()
-        if self._returncode is not None and all(p is not None and p._file is None for p in pipes):
+        # Done once the child has exited and every pipe is closed, in whichever order: then
+        # connection_lost comes after every pipe_connection_lost and process_exited call.
+        connected = self._pending is None
+        if self._returncode is not None and connected and not self._open_fds:
             self._loop.call_soon(self._finish)
 
     def _finish(self) -> None:
