@@ -7,6 +7,7 @@ find it here instead of having it passed around.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ class _RunningLoop(threading.local):
 
 
 _running = _RunningLoop()
+if hasattr(os, "register_at_fork"):  # a forked child runs no loop, whatever its parent ran
+    os.register_at_fork(after_in_child=lambda: setattr(_running, "loop", None))
 
 
 def _get_running_loop() -> EventLoop | None:

@@ -110,7 +110,7 @@ class FlowControl(WriteTransport):
             )
 
 
-class SelectorTransport(FlowControl):
+class SelectorTransport(FlowControl, Transport):
     """What a transport over one file descriptor shares: its start, its protocol, closing.
 
     CPython: ``_SelectorTransport`` in ``selector_events.py``; the pipe transports of

@@ -253,6 +253,13 @@ class WritePipeTransport(BufferedWrites, WriteTransport):
         self._buffer = bytearray()
         super().__init__(loop, pipe, protocol, waiter, {"pipe": pipe})
 
+    def _start_reading(self) -> None:
+        # A pipe or a socket turns readable when the reader has gone; a terminal does when it
+        # has input, which is not ours to read (asyncio watches only the first two too).
+        mode = os.fstat(self._file.fileno()).st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            super()._start_reading()
+
     def _read_ready(self) -> None:
         self._force_close(BrokenPipeError() if self._buffer else None)
 
