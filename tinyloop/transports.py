@@ -168,6 +168,22 @@ class SelectorTransport(FlowControl, Transport):
     def _read_ready(self) -> None:
         raise NotImplementedError
 
+    def is_reading(self) -> bool:
+        return not self._paused and not self._closing
+
+    def pause_reading(self) -> None:
+        """Stop reading: the peer's data waits in the kernel, then in the peer's buffer."""
+        if self._closing or self._paused:
+            return
+        self._paused = True
+        self._loop.remove_reader(self._file)
+
+    def resume_reading(self) -> None:
+        if self._closing or not self._paused:
+            return
+        self._paused = False
+        self._start_reading()
+
     def get_protocol(self) -> Any:
         return self._protocol
 
@@ -336,22 +352,6 @@ class SocketTransport(BufferedWrites, Transport):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         info = {**(extra or {}), "socket": sock, **_addresses(sock)}
         super().__init__(loop, sock, protocol, waiter, info, server)
-
-    def is_reading(self) -> bool:
-        return not self._paused and not self._closing
-
-    def pause_reading(self) -> None:
-        """Stop reading: the peer's data waits in the kernel, then in the peer's buffer."""
-        if self._closing or self._paused:
-            return
-        self._paused = True
-        self._loop.remove_reader(self._file)
-
-    def resume_reading(self) -> None:
-        if self._closing or not self._paused:
-            return
-        self._paused = False
-        self._start_reading()
 
     def _read_ready(self) -> None:
         if self._conn_lost:

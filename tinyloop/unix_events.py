@@ -120,18 +120,21 @@ class UnixEventLoop(ConnectionEventLoop):
 
     async def connect_read_pipe(self, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
         """A transport that reads ``pipe`` (a file object) for ``protocol_factory()``."""
-        protocol = protocol_factory()
-        waiter: Future[None] = self.create_future()
-        transport = ReadPipeTransport(self, pipe, protocol, waiter)
-        await _wait_or_close(waiter, transport)
-        return transport, protocol
+        return await self._connect_pipe(ReadPipeTransport, protocol_factory, pipe)
 
     async def connect_write_pipe(self, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
         """A transport that writes to ``pipe``, with a buffer, as a socket transport does."""
+        return await self._connect_pipe(WritePipeTransport, protocol_factory, pipe)
+
+    async def _connect_pipe(self, kind: Any, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
         protocol = protocol_factory()
         waiter: Future[None] = self.create_future()
-        transport = WritePipeTransport(self, pipe, protocol, waiter)
-        await _wait_or_close(waiter, transport)
+        transport = kind(self, pipe, protocol, waiter)
+        try:
+            await waiter
+        except BaseException:
+            transport.close()
+            raise
         return transport, protocol
 
     # -- subprocesses -----------------------------------------------------------------------
@@ -189,14 +192,6 @@ def _do_nothing(signum: int, frame: Any) -> None:
     pass
 
 
-async def _wait_or_close(waiter: Future[None], transport: Any) -> None:
-    try:
-        await waiter
-    except BaseException:
-        transport.close()
-        raise
-
-
 def _check_pipe(pipe: Any) -> None:
     mode = os.fstat(pipe.fileno()).st_mode
     if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
@@ -227,19 +222,6 @@ class ReadPipeTransport(SelectorTransport, ReadTransport):
         self._loop.remove_reader(self._file)
         self._loop.call_soon(self._protocol.eof_received)
         self._loop.call_soon(self._call_connection_lost, None)
-
-    def is_reading(self) -> bool:
-        return not self._paused and not self._closing
-
-    def pause_reading(self) -> None:
-        if not self._closing and not self._paused:
-            self._paused = True
-            self._loop.remove_reader(self._file)
-
-    def resume_reading(self) -> None:
-        if not self._closing and self._paused:
-            self._paused = False
-            self._start_reading()
 
 
 class WritePipeTransport(BufferedWrites, WriteTransport):
