@@ -106,3 +106,29 @@ def test_asyncio_run_accepts_tinyloop_as_loop_factory() -> None:
         return type(asyncio.get_running_loop()).__name__
 
     assert asyncio.run(main(), loop_factory=tinyloop.new_event_loop) == "AsyncioEventLoop"
+
+
+# What asyncio exports and tinyloop does not have: the public names are in "Not there" on "Run
+# any program on tinyloop" (docs/tinyloop/run.md). Anything else missing fails the test below.
+NOT_THERE = {
+    # asyncio's registry of tasks, for other Task classes: tinyloop's Task keeps its own
+    "_register_task", "_unregister_task", "_enter_task", "_leave_task",
+    # the child watchers of 3.11 to 3.13: tinyloop watches a child through a pidfd
+    "get_child_watcher", "set_child_watcher", "AbstractChildWatcher", "SafeChildWatcher",
+    "FastChildWatcher", "PidfdChildWatcher", "MultiLoopChildWatcher", "ThreadedChildWatcher",
+    # the call graph of 3.14
+    "capture_call_graph", "format_call_graph", "print_call_graph", "FrameCallGraphEntry",
+    "FutureCallGraph",
+}  # fmt: skip
+
+
+def test_tinyloop_has_every_name_asyncio_exports_but_those_the_site_lists() -> None:
+    missing = sorted(name for name in asyncio.__all__ if not hasattr(tinyloop, name))
+    assert [name for name in missing if name not in NOT_THERE] == []
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="the policy classes warn from 3.14")
+@pytest.mark.parametrize("name", ["AbstractEventLoopPolicy", "DefaultEventLoopPolicy"])
+def test_a_policy_class_warns_when_looked_up_as_asyncios_does(name: str) -> None:
+    with pytest.warns(DeprecationWarning, match=f"'asyncio.{name}' is deprecated"):
+        getattr(tinyloop, name)

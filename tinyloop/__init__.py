@@ -12,15 +12,16 @@ The core, in reading order, each module beside the CPython file it mirrors (``Li
 Built on the core: ``gathering`` (``gather``), ``waiting`` (``wait``, ``as_completed``,
 ``shield``), ``timeouts``, ``taskgroups``, ``locks``, ``queues``, ``sockets`` (``sock_*``),
 ``protocols``, ``transports``, ``connections`` (``create_connection``, ``create_server``),
-``streams``, ``threads``, ``asyncgens``. Around it: ``asyncio_compat`` (the loop under asyncio
-itself), ``clock`` (virtual time), ``tracing``, and ``python -m tinyloop script.py``, which runs
-an asyncio program with tinyloop standing in for asyncio.
+``streams``, ``threads``, ``asyncgens``, ``debug`` (debug mode), and the reprs (``base_futures``,
+``base_tasks``, ``format_helpers``). Around it: ``asyncio_compat`` (the loop under asyncio
+itself), ``clock`` (virtual time), ``instruments`` and ``tracing``, and ``python -m tinyloop
+script.py``, which runs an asyncio program with tinyloop standing in for asyncio.
 """
 
 import sys as _sys
 import types as _types
 
-from tinyloop import subprocess
+from tinyloop import events, subprocess
 from tinyloop.asyncio_compat import new_event_loop
 from tinyloop.connections import Server
 from tinyloop.coroutines import *
@@ -34,7 +35,13 @@ from tinyloop.loop import EventLoop
 from tinyloop.protocols import *
 from tinyloop.queues import *
 from tinyloop.runners import Runner, run
-from tinyloop.running import get_event_loop, get_running_loop, set_event_loop
+from tinyloop.running import (
+    _get_running_loop,
+    _set_running_loop,
+    get_event_loop,
+    get_running_loop,
+    set_event_loop,
+)
 from tinyloop.selector_io import SelectorEventLoop
 from tinyloop.streams import *
 from tinyloop.subprocess import create_subprocess_exec, create_subprocess_shell
@@ -45,7 +52,6 @@ from tinyloop.tasks import (
     create_task,
     current_task,
     ensure_future,
-    iscoroutine,
     sleep,
 )
 from tinyloop.threads import run_coroutine_threadsafe, to_thread, wrap_future
@@ -57,6 +63,12 @@ if _sys.version_info >= (3, 12):
 if _sys.version_info >= (3, 14):
     from tinyloop.graph import *
 from tinyloop.waiting import *
+
+
+def __getattr__(name: str) -> object:
+    """Names asyncio still has but warns about when they are looked up (3.14 on)."""
+    return events.deprecated_class(name)
+
 
 # Every name above but the modules: what ``from tinyloop import *`` gives, as asyncio's does.
 __all__ = sorted(

@@ -1,6 +1,8 @@
-"""A task's stack: ``Task.get_stack`` and ``Task.print_stack``.
+"""A task's repr, and its stack: ``Task.get_stack`` and ``Task.print_stack``.
 
-CPython: ``Lib/asyncio/base_tasks.py`` (``_task_get_stack``, ``_task_print_stack``). A task
+CPython: ``Lib/asyncio/base_tasks.py`` (``_task_repr_info``, ``_task_get_stack``,
+``_task_print_stack``). The repr is a future's (``base_futures``) with the task's name, its
+coroutine and the future it waits for put in. A task
 suspended at an ``await`` has one frame to show, its coroutine's: the frames of the coroutines
 it awaits hang below it (``cr_await``), not above. A task that ended with an exception shows
 the frames of that exception's traceback instead.
@@ -13,7 +15,21 @@ import traceback
 import types
 from typing import Any
 
+from tinyloop.base_futures import _future_repr_info
+from tinyloop.coroutines import _format_coroutine
+
 __all__: list[str] = []
+
+
+def _task_repr(task: Any) -> str:
+    info = _future_repr_info(task)
+    if task.cancelling() and not task.done():  # cancel() was called; the task has not ended
+        info[0] = "cancelling"
+    info.insert(1, f"name={task.get_name()!r}")
+    if task._fut_waiter is not None:
+        info.insert(2, f"wait_for={task._fut_waiter!r}")
+    info.insert(2, f"coro=<{_format_coroutine(task._coro)}>")
+    return f"<{type(task).__name__} {' '.join(info)}>"
 
 
 def get_stack(task: Any, limit: int | None) -> list[types.FrameType]:

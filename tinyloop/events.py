@@ -21,10 +21,10 @@ from tinyloop.connections import Server
 from tinyloop.loop import EventLoop
 
 __all__ = ["AbstractEventLoop", "AbstractServer", "BaseEventLoop"]
-if sys.version_info < (3, 14):
-    __all__ += ["AbstractEventLoopPolicy"]
+if sys.version_info < (3, 14):  # from 3.14 the two classes warn when looked up: __getattr__
+    __all__ += ["AbstractEventLoopPolicy", "DefaultEventLoopPolicy"]
 if sys.version_info < (3, 16):
-    __all__ += ["DefaultEventLoopPolicy", "get_event_loop_policy", "set_event_loop_policy"]
+    __all__ += ["get_event_loop_policy", "set_event_loop_policy"]
 
 BaseEventLoop = EventLoop  # asyncio's loop base class; tinyloop's is EventLoop
 
@@ -74,7 +74,18 @@ def set_event_loop_policy(policy: Any) -> None:
     _policy = policy
 
 
-def _warn_deprecated(name: str) -> None:
+def _warn_deprecated(name: str, stacklevel: int = 3) -> None:
     if sys.version_info >= (3, 14):  # as asyncio warns, from 3.14 (removal planned for 3.16)
         message = f"'asyncio.{name}' is deprecated and slated for removal in Python 3.16"
-        warnings.warn(message, DeprecationWarning, stacklevel=3)
+        warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
+
+
+_DEPRECATED_CLASSES = {"AbstractEventLoopPolicy", "DefaultEventLoopPolicy"}
+
+
+def deprecated_class(name: str) -> Any:
+    """``tinyloop.AbstractEventLoopPolicy`` from 3.14: the class, with asyncio's warning."""
+    if sys.version_info < (3, 14) or name not in _DEPRECATED_CLASSES:
+        raise AttributeError(f"module 'tinyloop' has no attribute {name!r}")
+    _warn_deprecated(name, stacklevel=4)  # the line that looked it up: past __getattr__
+    return globals()[name]

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import contextvars
 import sys
+import types
 from collections.abc import Callable, Generator
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from tinyloop.base_futures import _CANCELLED, _FINISHED, _PENDING, _future_repr
 from tinyloop.exceptions import CancelledError, InvalidStateError
+from tinyloop.format_helpers import extract_stack
 from tinyloop.running import get_event_loop
 
 if TYPE_CHECKING:
     from tinyloop.loop import EventLoop
 
 T = TypeVar("T")
-
-_PENDING = "PENDING"
-_CANCELLED = "CANCELLED"
-_FINISHED = "FINISHED"
 
 DoneCallback = Callable[["Future[Any]"], object]
 _STOP_ITERATION = "StopIteration interacts badly with generators and cannot be raised into a Future"
@@ -38,33 +36,44 @@ class Future(Generic[T]):
     _asyncio_future_blocking = False
     # True while an exception is set that nobody has looked at; see __del__.
     _log_traceback = False
+    # The defaults of a future whose __init__ was never called (a subclass may skip it): it is
+    # pending, and get_loop() says why nothing else works.
+    _state = _PENDING
+    _loop: EventLoop = None  # type: ignore[assignment]  # None only before __init__
+    _result: T | None = None
+    _exception: BaseException | None = None
+    _exception_tb: types.TracebackType | None = None
+    _cancel_message: Any = None
+    _cancelled_exc: CancelledError | None = None
+    _source_traceback: list[Any] | None = None  # where it was created, in debug mode
 
     def __init__(self, *, loop: EventLoop | None = None) -> None:
         self._loop = loop if loop is not None else get_event_loop()
-        self._state = _PENDING
-        self._result: T | None = None
-        self._exception: BaseException | None = None
-        self._exception_tb: TracebackType | None = None
         self._callbacks: list[tuple[DoneCallback, contextvars.Context]] = []
-        self._cancel_message: Any = None
-        self._cancelled_exc: CancelledError | None = None
+        if self._loop.get_debug():
+            self._source_traceback = extract_stack()
+
+    def __class_getitem__(cls, item: Any) -> types.GenericAlias:  # Future[int], as asyncio's
+        return types.GenericAlias(cls, item)  # a subclass too, unlike Generic's
 
     def __repr__(self) -> str:
-        info = [self._state.lower()]
-        if self._state == _FINISHED:
-            if self._exception is not None:
-                info.append(f"exception={self._exception!r}")
-            else:
-                info.append(f"result={self._result!r}")
-        return f"<{type(self).__name__} {' '.join(info)}>"
+        return _future_repr(self)
 
     def __del__(self) -> None:
         if self._log_traceback:
             message = f"{type(self).__name__} exception was never retrieved"
-            context = {"message": message, "exception": self._exception, "future": self}
-            self._loop.call_exception_handler(context)
+            context: dict[str, Any] = {
+                "message": message,
+                "exception": self._exception,
+                "future": self,
+            }
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self.get_loop().call_exception_handler(context)
 
     def get_loop(self) -> EventLoop:
+        if self._loop is None:
+            raise RuntimeError("Future object is not initialized.")
         return self._loop
 
     def done(self) -> bool:

@@ -10,6 +10,8 @@ import contextvars
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tinyloop.format_helpers import _format_callback_source, extract_stack
+
 if TYPE_CHECKING:
     from tinyloop.loop import EventLoop
 
@@ -17,7 +19,9 @@ if TYPE_CHECKING:
 class Handle:
     """A callback scheduled with ``call_soon``; ``cancel()`` makes the loop skip it."""
 
-    __slots__ = ("__weakref__", "_args", "_callback", "_cancelled", "_context", "_loop")
+    __slots__ = (
+        "__weakref__", "_args", "_callback", "_cancelled", "_context", "_loop", "_source_traceback"
+    )  # fmt: skip
 
     def __init__(
         self, callback: Callable[..., object], args: tuple[Any, ...], loop: EventLoop,
@@ -30,11 +34,21 @@ class Handle:
         # contextvar set by one task is never seen by another.
         self._context = context if context is not None else contextvars.copy_context()
         self._cancelled = False
+        self._source_traceback = extract_stack() if loop._debug else None
 
     def __repr__(self) -> str:
-        state = " cancelled" if self._cancelled else ""
-        name = getattr(self._callback, "__qualname__", repr(self._callback))
-        return f"<{type(self).__name__}{state} {name}()>"
+        return f"<{' '.join(self._repr_info())}>"
+
+    def _repr_info(self) -> list[str]:
+        info = [type(self).__name__]
+        if self._cancelled:
+            info.append("cancelled")
+        if self._callback is not None:
+            info.append(_format_callback_source(self._callback))
+        if self._source_traceback:  # made in debug mode
+            frame = self._source_traceback[-1]
+            info.append(f"created at {frame.filename}:{frame.lineno}")
+        return info
 
     # --8<-- [start:handle_cancel]
     def cancel(self) -> None:
@@ -59,9 +73,11 @@ class Handle:
             raise
         except BaseException as exc:
             # One failing callback must not stop the loop: report it and go on.
-            self._loop.call_exception_handler(
-                {"message": f"Exception in callback {self!r}", "exception": exc, "handle": self}
-            )
+            message = f"Exception in callback {_format_callback_source(self._callback)}"
+            context = {"message": message, "exception": exc, "handle": self}
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
 
 
 class TimerHandle(Handle):
@@ -77,8 +93,10 @@ class TimerHandle(Handle):
         self._when = when
         self._scheduled = False  # True while the handle sits in the loop's heap
 
-    def __repr__(self) -> str:
-        return super().__repr__()[:-1] + f" when={self._when}>"
+    def _repr_info(self) -> list[str]:
+        info = super()._repr_info()
+        info.insert(2 if self._cancelled else 1, f"when={self._when}")
+        return info
 
     # --8<-- [start:timer_handle]
     # The heap compares deadlines only, exactly like CPython: heapq is not stable, so timers

@@ -32,11 +32,13 @@ from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from tinyloop import running
+from tinyloop import debug, running
 from tinyloop.asyncgens import AsyncGenerators
+from tinyloop.coroutines import _is_debug_mode, iscoroutine
 from tinyloop.futures import Future
 from tinyloop.handles import Handle, TimerHandle
-from tinyloop.tasks import Task, ensure_future, iscoroutine
+from tinyloop.instruments import Instruments
+from tinyloop.tasks import Task, ensure_future
 from tinyloop.threads import join_executor, wrap_future
 
 T = TypeVar("T")
@@ -52,7 +54,7 @@ _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 
 
-class EventLoop:
+class EventLoop(Instruments):
     """Runs callbacks, timers and I/O callbacks in one thread."""
 
     def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
@@ -65,15 +67,18 @@ class EventLoop:
         self._thread_id: int | None = None  # set while run_forever runs
         self._exception_handler: ExceptionHandler | None = None
         self._task_factory: TaskFactory | None = None  # None: create_task makes a Task
-        self._debug = False
+        # Debug mode (debug.py): on by default under -X dev or with PYTHONASYNCIODEBUG set.
+        self._debug = _is_debug_mode()
+        self.slow_callback_duration = 0.1  # seconds: debug mode logs a handle that runs longer
+        self._current_handle: Handle | None = None  # the handle running now, in debug mode
+        self._saved_origin_depth: int | None = None  # set while coroutine origins are tracked
         # Timers due within one clock tick count as due: the clock cannot tell them apart.
         self._clock_resolution = time.get_clock_info("monotonic").resolution
         self._default_executor: ThreadPoolExecutor | None = None
         self._asyncgens = AsyncGenerators(self)
-        self._instruments: list[object] = []  # observers of what the loop does; see below
-        # For each event, the instrument methods that observe it. A call site calls
-        # ``self._observers.get(event, ())``: an event nobody observes costs one dict lookup,
-        # even while other events are observed (asyncio's registry observes every task step).
+        # What observes the loop (instruments.py). A call site calls
+        # ``self._observers.get(event, ())``: an event nobody observes costs one dict lookup.
+        self._instruments: list[object] = []
         self._observers: dict[str, list[Callable[..., object]]] = {}
 
     def __repr__(self) -> str:
@@ -92,8 +97,8 @@ class EventLoop:
 
     def call_soon(self, callback: Callable[..., object], *args: Any, context: Any = None) -> Handle:
         """Run ``callback(*args)`` in a later turn, after everything already ready (FIFO)."""
-        if self._closed or not callable(callback):
-            self._refuse(callback, "call_soon")  # one test on the good path, every call
+        if self._closed or self._debug or not callable(callback):
+            self._check_call(callback, "call_soon")  # one test on the good path, every call
         handle = Handle(callback, args, self, context)
         self._ready.append(handle)
         return handle
@@ -114,8 +119,8 @@ class EventLoop:
             raise TypeError("when cannot be None")
         if math.isnan(when):
             raise ValueError("Invalid delay: NaN (not a number)")
-        if self._closed or not callable(callback):
-            self._refuse(callback, "call_at")
+        if self._closed or self._debug or not callable(callback):
+            self._check_call(callback, "call_at")
         timer = TimerHandle(when, callback, args, self, context)
         heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
@@ -123,10 +128,13 @@ class EventLoop:
             observe(timer)
         return timer
 
-    def _refuse(self, callback: object, method: str) -> None:
-        """Raise the error a call to ``method`` with ``callback`` deserves."""
+    def _check_call(self, callback: object, method: str) -> None:
+        """Raise the error a call to ``method`` with ``callback`` deserves, if any."""
         self._check_closed()
-        _check_callable(callback, method)
+        if self._debug:  # first: a coroutine is not callable, and deserves the plainer message
+            debug.check_callback(self, callback, method)
+        if not callable(callback):
+            raise TypeError(f"a callable object was expected by {method}(), got {callback!r}")
 
     def _timer_handle_cancelled(self, handle: TimerHandle) -> None:
         # Removing from the middle of a heap is O(n); leave the handle there and count it.
@@ -168,8 +176,7 @@ class EventLoop:
         self, executor: Executor | None, func: Callable[..., T], *args: Any
     ) -> Future[T]:
         """Run ``func(*args)`` in a thread pool (the loop's own, by default); await the result."""
-        self._check_closed()
-        _check_callable(func, "run_in_executor")
+        self._check_call(func, "run_in_executor")
         if executor is None:
             if self._default_executor is None:
                 self._default_executor = ThreadPoolExecutor(thread_name_prefix="asyncio")
@@ -191,6 +198,7 @@ class EventLoop:
         self._thread_id = threading.get_ident()
         old_hooks = self._asyncgens.install_hooks()
         running._set_running_loop(self)
+        debug.track_coroutine_origins(self, self._debug)
         try:
             while True:
                 self._run_once()
@@ -200,6 +208,7 @@ class EventLoop:
             self._stopping = False
             self._thread_id = None
             running._set_running_loop(None)
+            debug.track_coroutine_origins(self, False)
             sys.set_asyncgen_hooks(*old_hooks)
 
     # --8<-- [end:run_forever]
@@ -284,7 +293,11 @@ class EventLoop:
         # Phase 5, only what is ready now: callbacks added while these run wait for the next turn.
         for _ in range(len(self._ready)):
             handle = self._ready.popleft()
-            if not handle._cancelled:
+            if handle._cancelled:
+                continue
+            if self._debug:  # time it: debug mode warns of slow callbacks
+                debug.run_timed(self, handle)
+            else:
                 handle._run()
 
     # --8<-- [end:run_once_body]
@@ -345,31 +358,6 @@ class EventLoop:
     # --8<-- [end:move_due_timers]
     # --8<-- [end:run_once]
 
-    # -- instruments -------------------------------------------------------------------
-
-    def add_instrument(self, instrument: object) -> None:
-        """Observe the loop (trio's idea): for each event of ``INSTRUMENT_EVENTS`` that
-        ``instrument`` has a method for, the loop calls it. ``task_spawned(task)``,
-        ``before_task_step(task)``, ``after_task_step(task)``, ``task_exited(task)``,
-        ``timer_scheduled(timer)``, ``timer_due(timer)``, ``before_io_wait(timeout)``,
-        ``after_io_wait(events)``. The tracer (``python -m tinyloop --trace``) and the site's
-        pictures are built on this."""
-        self._instruments.append(instrument)
-        self._update_observers()
-
-    def remove_instrument(self, instrument: object) -> None:
-        self._instruments.remove(instrument)
-        self._update_observers()
-
-    def _update_observers(self) -> None:
-        """Map each event to the methods of the instruments that observe it, in the order added.
-        In place: each task of the loop holds this very dict (``Task._observers``)."""
-        self._observers.clear()
-        for event in INSTRUMENT_EVENTS:
-            methods = [getattr(i, event) for i in self._instruments if hasattr(i, event)]
-            if methods:
-                self._observers[event] = methods
-
     # -- errors --------------------------------------------------------------------------
 
     def get_exception_handler(self) -> ExceptionHandler | None:
@@ -385,8 +373,7 @@ class EventLoop:
         message = context.get("message") or "Unhandled exception in event loop"
         exception = context.get("exception")
         exc_info = (type(exception), exception, exception.__traceback__) if exception else False
-        others = sorted(key for key in context if key not in {"message", "exception"})
-        lines = [message, *(f"{key}: {context[key]!r}" for key in others)]
+        lines = [message, *debug.context_lines(self, context)]
         logger.error("\n".join(lines), exc_info=exc_info)
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:
@@ -408,6 +395,8 @@ class EventLoop:
 
     def set_debug(self, enabled: bool) -> None:
         self._debug = enabled
+        if self.is_running():  # the tracking depth is per thread: change it in the loop's
+            self.call_soon_threadsafe(debug.track_coroutine_origins, self, enabled)
 
     # -- shutting down -------------------------------------------------------------------
 
@@ -415,7 +404,11 @@ class EventLoop:
         self, callback: Callable[..., object], *args: Any, context: Any = None
     ) -> Handle:
         """``call_soon`` from any thread; ``selector_io`` also wakes the selector up."""
-        return self.call_soon(callback, *args, context=context)
+        if self._closed or self._debug or not callable(callback):
+            self._check_call(callback, "call_soon_threadsafe")
+        handle = Handle(callback, args, self, context)
+        self._ready.append(handle)  # deque.append is atomic: no lock against the loop's thread
+        return handle
 
     async def shutdown_asyncgens(self) -> None:
         """Close every async generator still suspended (``asyncio.run`` calls this)."""
@@ -428,25 +421,8 @@ class EventLoop:
             await join_executor(self, executor, timeout)
 
 
-INSTRUMENT_EVENTS = (
-    "task_spawned",
-    "before_task_step",
-    "after_task_step",
-    "task_exited",
-    "timer_scheduled",
-    "timer_due",
-    "before_io_wait",
-    "after_io_wait",
-)
-
-
 def _run_until_complete_cb(future: Future[Any]) -> None:
     # KeyboardInterrupt and SystemExit are already on their way out of run_forever.
     if not future.cancelled() and isinstance(future.exception(), (SystemExit, KeyboardInterrupt)):
         return
     future.get_loop().stop()
-
-
-def _check_callable(callback: object, method: str) -> None:
-    if not callable(callback):
-        raise TypeError(f"a callable object was expected by {method}(), got {callback!r}")

@@ -14,9 +14,10 @@ from typing import TypeVar
 
 from tinyloop import running
 from tinyloop.asyncio_compat import new_tinyloop_event_loop
+from tinyloop.coroutines import iscoroutine
 from tinyloop.gathering import gather
 from tinyloop.loop import EventLoop
-from tinyloop.tasks import all_tasks, as_coroutine, iscoroutine
+from tinyloop.tasks import all_tasks, as_coroutine
 
 T = TypeVar("T")
 LoopFactory = Callable[[], EventLoop]

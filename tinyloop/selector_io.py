@@ -51,7 +51,7 @@ class SelectorEventLoop(EventLoop):
     def call_soon_threadsafe(
         self, callback: Callable[..., object], *args: Any, context: Any = None
     ) -> Handle:
-        handle = self.call_soon(callback, *args, context=context)
+        handle = super().call_soon_threadsafe(callback, *args, context=context)
         self._write_to_self()
         return handle
 
@@ -99,13 +99,12 @@ class SelectorEventLoop(EventLoop):
                 ) from None
             return
         reader, writer = key.data
-        old = reader if event == selectors.EVENT_READ else writer
-        if old is not None:
-            old.cancel()
         if event == selectors.EVENT_READ:
-            reader = handle
+            old, reader = reader, handle
         else:
-            writer = handle
+            old, writer = writer, handle
+        if old is not None:
+            old.cancel()  # one reader and one writer per fd: the new one replaces the old
         # Register afresh rather than modify(): if the fd was closed and its number reused, epoll
         # has silently dropped it, and only a new registration makes the kernel watch it again.
         self._selector.unregister(fd)
@@ -119,11 +118,10 @@ class SelectorEventLoop(EventLoop):
         except KeyError:
             return False
         reader, writer = key.data
-        handle = reader if event == selectors.EVENT_READ else writer
         if event == selectors.EVENT_READ:
-            reader = None
+            handle, reader = reader, None
         else:
-            writer = None
+            handle, writer = writer, None
         remaining = key.events & ~event
         if remaining:
             self._selector.modify(fd, remaining, (reader, writer))

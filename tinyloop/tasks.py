@@ -19,7 +19,8 @@ from collections.abc import Awaitable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tinyloop import base_tasks
-from tinyloop.exceptions import CancelledError
+from tinyloop.coroutines import iscoroutine
+from tinyloop.exceptions import CancelledError, InvalidStateError
 from tinyloop.futures import Future, isfuture
 from tinyloop.running import get_running_loop
 
@@ -66,33 +67,30 @@ class Task(Future[T]):
         # The loop's instruments (tinyloop's loop updates this dict in place). Another loop has
         # none: a task needs nothing of its loop but asyncio's public methods.
         self._observers = getattr(self._loop, "_observers", {})
-        _all_tasks.add(weakref.ref(self, _all_tasks.discard))
         for observe in self._observers.get("task_spawned", ()):
             observe(self)
         if eager_start and self._loop.is_running():  # 3.12+: the first step now, in our step
+            _all_tasks.add(weakref.ref(self, _all_tasks.discard))
             outer = _current_tasks.pop(self._loop, None)  # the task creating this one
             self._context.run(self.__step)
             if outer is not None:
                 _current_tasks[self._loop] = outer
         else:  # the first step is an ordinary callback: creating a task runs none of its code
             self._loop.call_soon(self.__step, context=self._context)
+            # Only now: if call_soon failed, the task never existed for all_tasks().
+            _all_tasks.add(weakref.ref(self, _all_tasks.discard))
 
     def __repr__(self) -> str:
-        info = [self._state.lower(), f"name={self._name!r}", f"coro=<{_coro_repr(self._coro)}>"]
-        if self.done() and not self.cancelled():
-            if self._exception is not None:
-                info.insert(2, f"exception={self._exception!r}")
-            else:
-                info.insert(2, f"result={self._result!r}")
-        return f"<Task {' '.join(info)}>"
+        return base_tasks._task_repr(self)
 
     def __del__(self) -> None:
         # A failed __init__ leaves a half-built task: read the class-level flag first, and the
         # state (set by __init__, after which the flag turns True) only if the flag allows.
         if self._log_destroy_pending and not self.done():
-            self._loop.call_exception_handler(
-                {"message": "Task was destroyed but it is pending!", "task": self}
-            )
+            context = {"message": "Task was destroyed but it is pending!", "task": self}
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
         super().__del__()
 
     def get_coro(self) -> Coroutine[Any, Any, T]:
@@ -138,10 +136,14 @@ class Task(Future[T]):
     def uncancel(self) -> int:
         if self._num_cancels_requested > 0:
             self._num_cancels_requested -= 1
+            if self._num_cancels_requested == 0:  # every cancel() undone: none is pending
+                self._must_cancel = False
         return self._num_cancels_requested
 
     # --8<-- [start:step]
     def __step(self, exc: BaseException | None = None) -> None:
+        if self.done():  # the result was set from outside (Future.set_result on a task)
+            raise InvalidStateError(f"_step(): already done: {self!r}, {exc!r}")
         if self._must_cancel:
             if not isinstance(exc, CancelledError):
                 exc = self._make_cancelled_error()
@@ -221,30 +223,6 @@ class Task(Future[T]):
         else:
             self.__step()
         # --8<-- [end:suspend_and_wakeup]
-
-
-def _coro_repr(coro: Coroutine[Any, Any, Any]) -> str:
-    name = getattr(coro, "__qualname__", type(coro).__name__)
-    frame = getattr(coro, "cr_frame", None)
-    if frame is None:
-        return f"{name}() done"
-    return f"{name}() running at {frame.f_code.co_filename}:{frame.f_lineno}"
-
-
-# The types ``iscoroutine`` has said yes to. An isinstance check against the Coroutine ABC
-# costs several times a set lookup, and every task pays it twice; CPython keeps the same cache
-# (``coroutines._iscoroutine_typecache``), capped the same way.
-_coroutine_types: set[type] = set()
-
-
-def iscoroutine(obj: object) -> bool:
-    if type(obj) in _coroutine_types:
-        return True
-    if isinstance(obj, Coroutine):
-        if len(_coroutine_types) < 100:
-            _coroutine_types.add(type(obj))
-        return True
-    return False
 
 
 def current_task(loop: EventLoop | None = None) -> Task[Any] | None:
