@@ -446,3 +446,10 @@ def test_home_page_has_at_most_2000_words_of_prose(site: Path) -> None:
 def test_site_has_at_most_32000_words_of_prose_without_the_api_reference(site: Path) -> None:
     words = prose.site_total(prose.count_site(site))
     assert words <= prose.SITE_BUDGET, f"the site has {words:,} words of prose"
+
+
+def test_the_api_reference_has_every_module_of_tinyloop() -> None:
+    reference = (ROOT / "docs" / "tinyloop" / "api.md").read_text()
+    documented = set(re.findall(r"^::: tinyloop\.(\w+)$", reference, re.MULTILINE))
+    modules = {path.stem for path in (ROOT / "tinyloop").glob("*.py")} - {"__init__", "__main__"}
+    assert sorted(modules - documented) == [], "modules missing from docs/tinyloop/api.md"
