@@ -132,3 +132,18 @@ def test_tinyloop_has_every_name_asyncio_exports_but_those_the_site_lists() -> N
 def test_a_policy_class_warns_when_looked_up_as_asyncios_does(name: str) -> None:
     with pytest.warns(DeprecationWarning, match=f"'asyncio.{name}' is deprecated"):
         getattr(tinyloop, name)
+
+
+def test_a_loop_refused_inside_a_running_loop_leaves_that_loop_registered() -> None:
+    async def main() -> bool:
+        outer = asyncio.get_running_loop()
+        inner = tinyloop.new_event_loop()
+        inner.call_soon(inner.stop)  # were it not refused, it would stop after one turn
+        try:
+            with pytest.raises(RuntimeError, match="another loop is running"):
+                inner.run_forever()
+        finally:
+            inner.close()
+        return asyncio.get_running_loop() is outer
+
+    assert asyncio.run(main()) is True

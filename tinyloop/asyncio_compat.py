@@ -46,6 +46,10 @@ class AsyncioEventLoop(UnixEventLoop, asyncio.AbstractEventLoop):  # type: ignor
         return asyncio.Task(coro, loop=self, name=name, context=context, **kw)  # type: ignore[arg-type]
 
     def run_forever(self) -> None:
+        # Refuse before registering: a refused call must leave the running loop registered.
+        self._check_not_running()
+        if asyncio.events._get_running_loop() is not None:  # one of asyncio's loops runs here
+            raise RuntimeError("Cannot run the event loop while another loop is running")
         asyncio.events._set_running_loop(self)
         try:
             super().run_forever()
