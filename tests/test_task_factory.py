@@ -5,6 +5,7 @@ both loops through the ``aio`` fixture, so tinyloop is held to what asyncio does
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Coroutine
 from types import ModuleType
 from typing import Any
@@ -63,6 +64,20 @@ def test_create_task_calls_the_factory_with_the_loop_and_the_coroutine(aio: Modu
         return calls == [(loop, "child")], task.get_name(), await task
 
     assert _run(aio, main()) == (True, "named", "child's result")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="the factory takes name= from 3.14")
+def test_an_eager_task_has_its_name_in_its_first_step(aio: ModuleType) -> None:
+    async def own_name() -> str:
+        return aio.current_task().get_name()
+
+    async def main() -> str:
+        loop = aio.get_running_loop()
+        loop.set_task_factory(aio.eager_task_factory)
+        task = loop.create_task(own_name(), name="early")
+        return await task
+
+    assert _run(aio, main()) == "early"
 
 
 def test_asyncio_create_task_goes_through_the_factory(aio: ModuleType) -> None:

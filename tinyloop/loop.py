@@ -153,11 +153,13 @@ class EventLoop(Instruments):
         self._check_closed()
         if self._task_factory is None:
             return Task(coro, loop=self, name=name, context=context, **kw)
-        # The factory's oldest form, which the factories of every version accept: (loop, coro),
-        # and context= only if given; the loop then names the task, as CPython before 3.14 does.
-        kw.update({} if context is None else {"context": context})
+        # The factory gets the keywords given, context= only if given. Before 3.14 it never gets
+        # name=: the loop names the task afterwards. From 3.14 it does, so that an eager task
+        # has its name in its first step.
+        given = {"context": context, "name": name if sys.version_info >= (3, 14) else None}
+        kw.update((key, value) for key, value in given.items() if value is not None)
         task = self._task_factory(self, coro, **kw)
-        if name is not None:
+        if name is not None and "name" not in kw:
             task.set_name(name)
         return task
 
