@@ -23,20 +23,19 @@ import socket
 import ssl
 import stat
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tinyloop.exceptions import CancelledError
 from tinyloop.futures import Future
 from tinyloop.gathering import gather
 from tinyloop.loop import logger
-from tinyloop.sockets import SocketEventLoop
+from tinyloop.sockets import Sock, SocketEventLoop
 from tinyloop.sslproto import SSLProtocol
-from tinyloop.tasks import sleep
+from tinyloop.tasks import _set_result_unless_cancelled, sleep
 from tinyloop.transports import DatagramSocketTransport, SocketTransport
 
 Factory = Callable[[], Any]  # makes the protocol of one connection
-Sock = socket.socket
 
 _ACCEPT_RETRY_DELAY = 1.0  # asyncio's pause before accepting again when out of file descriptors
 _OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
@@ -60,13 +59,11 @@ class ConnectionEventLoop(SocketEventLoop):
         all_errors: bool = False,
     ) -> tuple[Any, Any]:  # fmt: skip
         """Connect to ``host:port`` (or take the connected ``sock``); return transport, protocol."""
-        if server_hostname is not None and not ssl:
-            raise ValueError("server_hostname is only meaningful with ssl")
+        _check_tls_options(ssl, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout)
         if server_hostname is None and ssl:
             if not host:
                 raise ValueError("You must set server_hostname when using ssl without a host")
             server_hostname = host
-        _check_tls_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
         if host is not None or port is not None:
             if sock is not None:
                 raise ValueError("host/port and sock can not be specified at the same time")
@@ -79,9 +76,8 @@ class ConnectionEventLoop(SocketEventLoop):
             raise ValueError("host and port was not specified and no sock specified")
         elif sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
-        return await self._make_transport(
-            sock, protocol_factory, ssl, server_hostname, False, ssl_handshake_timeout
-        )
+        tls = (ssl, server_hostname, False, ssl_handshake_timeout)
+        return await self._connect_transport(_socket_transport, sock, protocol_factory, *tls)
 
     async def _connect_to_any(self, infos: list[Any], local: Any, all_errors: bool) -> Sock:
         errors: list[OSError] = []
@@ -97,17 +93,14 @@ class ConnectionEventLoop(SocketEventLoop):
         raise OSError(f"Multiple exceptions: {', '.join(str(exc) for exc in errors)}")
 
     async def _connect_one(
-        self, family: int, type_: int, proto: int, address: Any, local: list[Any] | None
+        self, family: int, type_: int, proto: int, address: Any, local: list[Any] | None = None
     ) -> Sock:
         sock = socket.socket(family, type_, proto)
-        try:
+        with _closed_on_error(sock):
             sock.setblocking(False)
             if local is not None:
                 _bind_local(sock, family, local)
             await self.sock_connect(sock, address)
-        except BaseException:
-            sock.close()  # failed or cancelled: the socket must not outlive the call
-            raise
         return sock
 
     async def connect_accepted_socket(
@@ -117,10 +110,9 @@ class ConnectionEventLoop(SocketEventLoop):
         """A transport for a socket accepted elsewhere (the server side of a connection)."""
         if sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
-        _check_tls_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
-        return await self._make_transport(
-            sock, protocol_factory, ssl, "", True, ssl_handshake_timeout
-        )
+        _check_tls_options(ssl, None, ssl_handshake_timeout, ssl_shutdown_timeout)
+        tls = (ssl, "", True, ssl_handshake_timeout)
+        return await self._connect_transport(_socket_transport, sock, protocol_factory, *tls)
 
     async def create_unix_connection(
         self, protocol_factory: Factory, path: Any = None, *, ssl: Any = None,
@@ -130,55 +122,34 @@ class ConnectionEventLoop(SocketEventLoop):
         """Connect to the Unix socket at ``path`` (or take ``sock``)."""
         if ssl and server_hostname is None:
             raise ValueError("you have to pass server_hostname when using ssl")
-        if server_hostname is not None and not ssl:
-            raise ValueError("server_hostname is only meaningful with ssl")
-        _check_tls_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
+        _check_tls_options(ssl, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout)
         if path is not None:
             if sock is not None:
                 raise ValueError("path and sock can not be specified at the same time")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0)
-            try:
-                sock.setblocking(False)
-                await self.sock_connect(sock, os.fspath(path))
-            except BaseException:
-                sock.close()
-                raise
+            sock = await self._connect_one(socket.AF_UNIX, socket.SOCK_STREAM, 0, os.fspath(path))
         elif sock is None:
             raise ValueError("no path and sock were specified")
         else:
             _check_unix_stream(sock)
-            sock.setblocking(False)
-        return await self._make_transport(
-            sock, protocol_factory, ssl, server_hostname, False, ssl_handshake_timeout
-        )
+        tls = (ssl, server_hostname, False, ssl_handshake_timeout)
+        return await self._connect_transport(_socket_transport, sock, protocol_factory, *tls)
 
-    async def _make_transport(
-        self, sock: Sock, protocol_factory: Factory, ssl: Any, hostname: str | None,
-        server_side: bool, handshake_timeout: float | None,
-    ) -> tuple[Any, Any]:  # fmt: skip
-        sock.setblocking(False)
+    async def _connect_transport(
+        self, make_transport: Callable[..., Any], file: Any, protocol_factory: Factory, *args: Any
+    ) -> tuple[Any, Any]:
+        """``make_transport(self, file, protocol, waiter, *args)`` for a new protocol, returned
+        once the waiter is done: the protocol's ``connection_made`` has run (with TLS, after the
+        handshake). The client-side calls end here: ``create_connection``, its Unix and datagram
+        twins, ``connect_accepted_socket``, and the pipes' ``connect_*_pipe`` (``unix_events``)."""
         protocol = protocol_factory()
         waiter: Future[None] = self.create_future()
-        tls = (ssl, hostname, server_side, handshake_timeout)
-        transport = self._transport_for(sock, protocol, waiter, *tls, None)
+        transport = make_transport(self, file, protocol, waiter, *args)
         try:
-            await waiter  # the TLS handshake, or just the transport's first callbacks
+            await waiter
         except BaseException:
-            transport.close()
+            transport.close()  # failed or cancelled: the file must not outlive the call
             raise
         return transport, protocol
-
-    def _transport_for(
-        self, sock: Sock, protocol: Any, waiter: Future[None] | None, ssl: Any,
-        hostname: str | None, server_side: bool, timeout: float | None, server: Server | None,
-    ) -> Any:  # fmt: skip
-        """A plain socket transport, or a TLS one stacked on it (``sslproto.py``)."""
-        if not ssl:
-            return SocketTransport(self, sock, protocol, waiter, server=server)
-        context = None if ssl is True else ssl
-        tls = SSLProtocol(self, protocol, context, waiter, server_side, hostname, timeout)
-        SocketTransport(self, sock, tls, server=server)
-        return tls.app_transport
 
     async def start_tls(
         self, transport: Any, protocol: Any, sslcontext: ssl.SSLContext, *,
@@ -236,26 +207,16 @@ class ConnectionEventLoop(SocketEventLoop):
             if sock.type != socket.SOCK_DGRAM:
                 raise ValueError(f"A datagram socket was expected, got {sock!r}")
             if local_addr or remote_addr or family or proto or flags or reuse_port:
-                message = (
+                raise ValueError(
                     "socket modifier keyword arguments can not be used when sock is specified."
                 )
-                raise ValueError(message)
-            sock.setblocking(False)
         else:
             options = (reuse_port, allow_broadcast)
             sock = await self._datagram_socket(
                 local_addr, remote_addr, family, proto, flags, options
             )
-        protocol = protocol_factory()
-        waiter: Future[None] = self.create_future()
         peer = remote_addr if allow_broadcast else None  # else connect() pins the peer
-        transport = DatagramSocketTransport(self, sock, protocol, peer, waiter)
-        try:
-            await waiter
-        except BaseException:
-            transport.close()
-            raise
-        return transport, protocol
+        return await self._connect_transport(DatagramSocketTransport, sock, protocol_factory, peer)
 
     async def _datagram_socket(
         self, local: Any, remote: Any, family: int, proto: int, flags: int, options: Any
@@ -269,11 +230,9 @@ class ConnectionEventLoop(SocketEventLoop):
         else:
             candidates = await self._datagram_addresses(local, remote, family, proto, flags)
         errors: list[OSError] = []
-        for family_, proto_, local_address, remote_address in candidates:
+        for candidate in candidates:  # (family, proto, local address, remote address)
             try:
-                return await self._open_datagram(
-                    family_, proto_, local_address, remote_address, *options
-                )
+                return await self._open_datagram(*candidate, *options)
             except OSError as exc:
                 errors.append(exc)
         raise errors[0]
@@ -302,7 +261,7 @@ class ConnectionEventLoop(SocketEventLoop):
         self, family: int, proto: int, local: Any, remote: Any, reuse_port: Any, broadcast: Any
     ) -> Sock:
         sock = socket.socket(family, socket.SOCK_DGRAM, proto)
-        try:
+        with _closed_on_error(sock):
             if reuse_port:
                 _set_reuse_port(sock)
             if broadcast:
@@ -312,9 +271,6 @@ class ConnectionEventLoop(SocketEventLoop):
                 sock.bind(local)
             if remote is not None and not broadcast:
                 await self.sock_connect(sock, remote)
-        except BaseException:
-            sock.close()
-            raise
         return sock
 
     # -- serving ------------------------------------------------------------------------------
@@ -355,13 +311,9 @@ class ConnectionEventLoop(SocketEventLoop):
     async def _listening_sockets(
         self, host: Any, port: Any, family: int, flags: int, options: tuple[Any, ...]
     ) -> list[Sock]:
-        hosts: list[Any]
-        if host == "":
-            hosts = [None]
-        elif isinstance(host, str) or not isinstance(host, collections.abc.Iterable):
-            hosts = [host]
-        else:
-            hosts = list(host)
+        hosts = [None if host == "" else host]  # None, or "": every interface
+        if not isinstance(host, str) and isinstance(host, collections.abc.Iterable):
+            hosts = list(host)  # several hosts
         lookups = [self._resolve(h, port, family=family, flags=flags) for h in hosts]
         infos = {info for found in await gather(*lookups) for info in found}
         sockets: list[Sock] = []
@@ -413,11 +365,10 @@ class ConnectionEventLoop(SocketEventLoop):
         inode = self._unix_server_inodes.pop(sock, None)
         path = sock.getsockname() if inode is not None else None
         sock.close()
-        try:  # remove the file only if it is still ours, not a new server's
+        # Remove the file only if it is still ours, not a new server's.
+        with contextlib.suppress(OSError):
             if path is not None and os.stat(path).st_ino == inode:
                 os.unlink(path)
-        except OSError:
-            pass
 
     def _accept_connections(self, server: Server, listener: Sock) -> None:
         """The listening socket is readable: accept a bounded batch, so other callbacks get
@@ -440,21 +391,18 @@ class ConnectionEventLoop(SocketEventLoop):
             self._connection_accepted(server, conn, address)
 
     def _connection_accepted(self, server: Server, conn: Sock, address: Any) -> None:
-        conn.setblocking(False)
         protocol = None
         try:
             protocol = server._protocol_factory()
-            self._transport_for(conn, protocol, None, server._ssl, None, True, None, server)
+            _socket_transport(self, conn, protocol, None, server._ssl, None, True, None, server)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
             conn.close()
             # asyncio reports a failed protocol factory in debug mode only; so does tinyloop.
             if self.get_debug():
-                message = "Error on transport creation for incoming connection"
-                self.call_exception_handler(
-                    {"message": message, "exception": exc, "protocol": protocol}
-                )
+                context = {"message": "Error on transport creation for incoming connection"}
+                self.call_exception_handler({**context, "exception": exc, "protocol": protocol})
 
 
 class Server:
@@ -501,8 +449,7 @@ class Server:
     def _wakeup(self) -> None:
         waiters, self._waiters = self._waiters or [], None
         for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
+            _set_result_unless_cancelled(waiter, None)  # cancelled: its wait_closed() was
 
     def _start_serving(self) -> None:
         if self._serving or self._sockets is None:
@@ -574,13 +521,41 @@ class Server:
         await self.wait_closed()
 
 
+def _socket_transport(
+    loop: ConnectionEventLoop, sock: Sock, protocol: Any, waiter: Future[None] | None, ssl: Any,
+    hostname: str | None, server_side: bool, timeout: float | None, server: Server | None = None,
+) -> Any:  # fmt: skip
+    """A plain socket transport, or a TLS one stacked on it (``sslproto.py``)."""
+    if not ssl:
+        return SocketTransport(loop, sock, protocol, waiter, server=server)
+    context = None if ssl is True else ssl
+    tls = SSLProtocol(loop, protocol, context, waiter, server_side, hostname, timeout)
+    SocketTransport(loop, sock, tls, server=server)
+    return tls.app_transport
+
+
+@contextlib.contextmanager
+def _closed_on_error(sock: Sock) -> Iterator[None]:
+    """Close ``sock`` if the block fails or is cancelled: it must not outlive the call."""
+    try:
+        yield
+    except BaseException:
+        sock.close()
+        raise
+
+
 def _check_server_tls(ssl: Any, handshake: float | None, shutdown: float | None) -> None:
     if isinstance(ssl, bool):
         raise TypeError("ssl argument must be an SSLContext or None")
-    _check_tls_timeouts(ssl, handshake, shutdown)
+    _check_tls_options(ssl, None, handshake, shutdown)
 
 
-def _check_tls_timeouts(ssl: Any, handshake: float | None, shutdown: float | None) -> None:
+def _check_tls_options(
+    ssl: Any, server_hostname: str | None, handshake: float | None, shutdown: float | None
+) -> None:
+    """The TLS options mean something only with ``ssl``: asyncio refuses them without it."""
+    if server_hostname is not None and not ssl:
+        raise ValueError("server_hostname is only meaningful with ssl")
     if handshake is not None and not ssl:
         raise ValueError("ssl_handshake_timeout is only meaningful with ssl")
     if shutdown is not None and not ssl:
@@ -613,7 +588,7 @@ def _bind_listener(
 ) -> bool:
     """Set asyncio's options and bind; False (the socket closed) if the address is not
     available on this machine, as an IPv6 address is where IPv6 is off (bpo-30945)."""
-    try:
+    with _closed_on_error(sock):
         if reuse_address:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)
         if reuse_port:
@@ -629,9 +604,6 @@ def _bind_listener(
                 sock.close()
                 return False
             raise OSError(err.errno, _lower_reason(err, address)) from None
-    except BaseException:
-        sock.close()
-        raise
     return True
 
 
@@ -645,10 +617,9 @@ def _set_reuse_port(sock: Sock) -> None:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, True)
     except OSError:
-        message = (
+        raise ValueError(
             "reuse_port not supported by socket module, SO_REUSEPORT defined but not implemented."
-        )
-        raise ValueError(message) from None
+        ) from None
 
 
 def _bind_unix(path: Any) -> Sock:

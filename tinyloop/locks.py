@@ -242,7 +242,7 @@ class Barrier:
         return await self.wait()
 
     async def __aexit__(self, *exc_info: object) -> None:
-        pass
+        """Nothing to give back: the barrier was passed on the way in."""
 
     async def wait(self) -> int:
         """Wait for the round to fill; return this task's place in it, from 0."""
@@ -290,8 +290,9 @@ class Barrier:
         return self._state == "broken"
 
 
-async def _wait_in_line(waiters: collections.deque[Future[bool]], fut: Future[bool]) -> None:
-    """Queue ``fut`` behind the other waiters and wait for it; leave the queue however it ends."""
+async def _wait_in_line(waiters: collections.deque[Future[T]], fut: Future[T]) -> None:
+    """Queue ``fut`` behind the other waiters and wait for it; leave the queue however it ends.
+    (``streams.py``'s ``drain()`` waits in line this way too.)"""
     waiters.append(fut)
     try:
         await fut

@@ -24,6 +24,7 @@ from tinyloop.handles import Handle, TimerHandle
 from tinyloop.selector_io import SelectorEventLoop
 
 T = TypeVar("T")
+Sock = socket.socket  # the package's short name for it (connections.py too)
 
 # How often, while a sock_* call waits, the loop checks that its socket has not been closed.
 _CLOSED_SOCKET_CHECK = 1.0
@@ -35,7 +36,7 @@ class SocketEventLoop(SelectorEventLoop):
 
     def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
         super().__init__(selector)
-        self._sock_waits: dict[Future[Any], socket.socket] = {}  # sock_* calls waiting
+        self._sock_waits: dict[Future[Any], Sock] = {}  # sock_* calls waiting
         # The timer of the next closed-socket check, pending exactly while some sock_* call
         # waits: a loop with no such wait pays nothing for the check, not even a test per turn.
         self._closed_socket_watch: TimerHandle | None = None
@@ -46,7 +47,7 @@ class SocketEventLoop(SelectorEventLoop):
         lookup = functools.partial(socket.getaddrinfo, host, port, **options)
         return await self.run_in_executor(None, lookup)
 
-    async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
+    async def sock_recv(self, sock: Sock, n: int) -> bytes:
         """Receive up to ``n`` bytes; ``b""`` means the peer has closed its side."""
         # _sock_call written out, as asyncio's sock_recv is: one coroutine fewer to create and
         # to pass through on every suspension and resumption, on the call readers make most.
@@ -57,20 +58,18 @@ class SocketEventLoop(SelectorEventLoop):
             pass
         return await self._when_ready(sock, selectors.EVENT_READ, sock.recv, n)
 
-    async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
+    async def sock_recv_into(self, sock: Sock, buf: Any) -> int:
         """Receive into the writable buffer ``buf``; return how many bytes arrived."""
         return await self._sock_call(sock, selectors.EVENT_READ, sock.recv_into, buf)
 
-    async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
+    async def sock_recvfrom(self, sock: Sock, bufsize: int) -> tuple[bytes, Any]:
         """Receive one datagram of up to ``bufsize`` bytes; return it and its sender."""
         return await self._sock_call(sock, selectors.EVENT_READ, sock.recvfrom, bufsize)
 
-    async def sock_recvfrom_into(
-        self, sock: socket.socket, buf: Any, nbytes: int = 0
-    ) -> tuple[int, Any]:
+    async def sock_recvfrom_into(self, sock: Sock, buf: Any, nbytes: int = 0) -> tuple[int, Any]:
         return await self._sock_call(sock, selectors.EVENT_READ, sock.recvfrom_into, buf, nbytes)
 
-    async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
+    async def sock_sendto(self, sock: Sock, data: Any, address: Any) -> int:
         """Send one datagram to ``address``."""
         return await self._sock_call(sock, selectors.EVENT_WRITE, _sendto, sock, data, address)
 
@@ -79,7 +78,7 @@ class SocketEventLoop(SelectorEventLoop):
         return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
 
     async def sock_sendfile(
-        self, sock: socket.socket, file: Any, offset: int = 0, count: int | None = None,
+        self, sock: Sock, file: Any, offset: int = 0, count: int | None = None,
         *, fallback: bool = True,
     ) -> int:  # fmt: skip
         """Send ``count`` bytes of ``file`` (all, if None) from ``offset``: with ``os.sendfile``,
@@ -97,10 +96,7 @@ class SocketEventLoop(SelectorEventLoop):
         while count is None or sent < count:
             block = _SENDFILE_BLOCK if count is None else min(count - sent, _SENDFILE_BLOCK)
             args = (sock.fileno(), fileno, offset + sent, block)
-            try:
-                n = os.sendfile(*args)
-            except (BlockingIOError, InterruptedError):
-                n = await self._when_ready(sock, selectors.EVENT_WRITE, os.sendfile, *args)
+            n = await self._sock_call(sock, selectors.EVENT_WRITE, os.sendfile, *args)
             if n == 0:
                 break  # the end of the file
             sent += n
@@ -108,7 +104,7 @@ class SocketEventLoop(SelectorEventLoop):
         return sent
 
     async def _sendfile_by_reading(
-        self, sock: socket.socket, file: Any, offset: int, count: int | None
+        self, sock: Sock, file: Any, offset: int, count: int | None
     ) -> int:
         file.seek(offset)
         sent = 0
@@ -121,11 +117,11 @@ class SocketEventLoop(SelectorEventLoop):
             sent += len(data)
         return sent
 
-    async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
+    async def sock_accept(self, sock: Sock) -> tuple[Sock, Any]:
         """Accept a connection: a new non-blocking socket, and the peer's address."""
         return await self._sock_call(sock, selectors.EVENT_READ, _accept, sock)
 
-    async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
+    async def sock_sendall(self, sock: Sock, data: Any) -> None:
         """Send all of ``data``, waiting whenever the kernel's send buffer is full."""
         view = memoryview(data).cast("B")
         _check_non_blocking(sock)
@@ -138,7 +134,7 @@ class SocketEventLoop(SelectorEventLoop):
         while sent < len(view):
             sent += await self._when_ready(sock, selectors.EVENT_WRITE, sock.send, view[sent:])
 
-    async def sock_connect(self, sock: socket.socket, address: Any) -> None:
+    async def sock_connect(self, sock: Sock, address: Any) -> None:
         """Connect to ``address``; a host name is looked up first, in a thread (getaddrinfo)."""
         _check_non_blocking(sock)
         if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_resolved(sock, address):
@@ -153,9 +149,7 @@ class SocketEventLoop(SelectorEventLoop):
         # The connection goes on in the background; the socket turns writable when it is done.
         await self._when_ready(sock, selectors.EVENT_WRITE, _connect_outcome, sock, address)
 
-    async def _sock_call(
-        self, sock: socket.socket, event: int, call: Callable[..., T], *args: Any
-    ) -> T:
+    async def _sock_call(self, sock: Sock, event: int, call: Callable[..., T], *args: Any) -> T:
         """``call(*args)`` now if ``sock`` is ready, else as soon as the selector says it is."""
         _check_non_blocking(sock)
         try:
@@ -164,9 +158,7 @@ class SocketEventLoop(SelectorEventLoop):
             pass  # not ready: wait (outside the except, so no error is chained to what follows)
         return await self._when_ready(sock, event, call, *args)
 
-    def _when_ready(
-        self, sock: socket.socket, event: int, call: Callable[..., T], *args: Any
-    ) -> Future[T]:
+    def _when_ready(self, sock: Sock, event: int, call: Callable[..., T], *args: Any) -> Future[T]:
         """A future for ``call(*args)``, retried each time the selector finds ``sock`` ready."""
         future: Future[T] = self.create_future()
         fd = sock.fileno()
@@ -221,7 +213,7 @@ class SocketEventLoop(SelectorEventLoop):
             self._watch_for_closed_sockets()
 
 
-def _check_sendfile(sock: socket.socket, file: Any, offset: Any, count: Any) -> None:
+def _check_sendfile(sock: Sock, file: Any, offset: Any, count: Any) -> None:
     """asyncio's checks, with its messages."""
     if "b" not in getattr(file, "mode", "b"):
         raise ValueError("file should be opened in binary mode")
@@ -238,13 +230,13 @@ def _check_sendfile(sock: socket.socket, file: Any, offset: Any, count: Any) -> 
         raise ValueError(f"offset must be a non-negative integer (got {offset!r})")
 
 
-def _check_non_blocking(sock: socket.socket) -> None:
+def _check_non_blocking(sock: Sock) -> None:
     # A blocking call would stop the whole loop. asyncio checks only in debug mode; tinyloop always.
     if sock.gettimeout() != 0:
         raise ValueError("the socket must be non-blocking")
 
 
-def _is_resolved(sock: socket.socket, address: Any) -> bool:
+def _is_resolved(sock: Sock, address: Any) -> bool:
     """Whether ``address`` is an IP address and a port number: nothing left to look up."""
     try:
         socket.inet_pton(sock.family, address[0])
@@ -253,17 +245,17 @@ def _is_resolved(sock: socket.socket, address: Any) -> bool:
     return isinstance(address[1], int)
 
 
-def _sendto(sock: socket.socket, data: Any, address: Any) -> int:
+def _sendto(sock: Sock, data: Any, address: Any) -> int:
     return sock.sendto(data, address)  # looked up at each try, as asyncio's retry does
 
 
-def _accept(listener: socket.socket) -> tuple[socket.socket, Any]:
+def _accept(listener: Sock) -> tuple[Sock, Any]:
     conn, address = listener.accept()
     conn.setblocking(False)
     return conn, address
 
 
-def _connect_outcome(sock: socket.socket, address: Any) -> None:
+def _connect_outcome(sock: Sock, address: Any) -> None:
     err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
     if err != 0:
         raise OSError(err, f"Connect call failed {address}")  # asyncio's message

@@ -22,10 +22,9 @@ from typing import Any
 
 from tinyloop.futures import Future
 from tinyloop.loop import logger
-from tinyloop.transports import Transport
+from tinyloop.transports import _MAX_RECV, Transport
 
 _HANDSHAKE_TIMEOUT = 60.0  # asyncio's default for ssl_handshake_timeout, in seconds
-_MAX_READ = 256 * 1024
 
 
 class SSLProtocol:
@@ -149,7 +148,7 @@ class SSLProtocol:
     def _do_read(self) -> None:
         while self._state == "wrapped":
             try:
-                chunk = self._sslobj.read(_MAX_READ)
+                chunk = self._sslobj.read(_MAX_RECV)
             except ssl.SSLWantReadError:
                 break  # the rest of a record is still on its way
             except ssl.SSLZeroReturnError:

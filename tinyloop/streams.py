@@ -19,11 +19,13 @@ import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
+from tinyloop.coroutines import iscoroutine
 from tinyloop.exceptions import IncompleteReadError, LimitOverrunError
 from tinyloop.futures import Future
+from tinyloop.locks import _wait_in_line
 from tinyloop.protocols import Protocol
 from tinyloop.running import get_running_loop
-from tinyloop.tasks import iscoroutine, sleep
+from tinyloop.tasks import sleep
 
 if TYPE_CHECKING:
     from tinyloop.connections import ConnectionEventLoop
@@ -118,23 +120,14 @@ class FlowControlMixin(Protocol):
 
     def _wake_drainers(self, exc: Exception | None) -> None:
         for waiter in self._drain_waiters:
-            if not waiter.done():
-                if exc is None:
-                    waiter.set_result(None)
-                else:
-                    waiter.set_exception(exc)
+            _set_outcome(waiter, exc)
 
     async def _drain_helper(self) -> None:
         if self._connection_lost:
             raise ConnectionResetError("Connection lost")
         if not self._paused:
             return
-        waiter: Future[None] = self._loop.create_future()
-        self._drain_waiters.append(waiter)
-        try:
-            await waiter
-        finally:
-            self._drain_waiters.remove(waiter)
+        await _wait_in_line(self._drain_waiters, self._loop.create_future())
 
     def _get_close_waiter(self, stream: StreamWriter) -> Future[None]:
         raise NotImplementedError
@@ -220,6 +213,7 @@ class StreamReaderProtocol(FlowControlMixin):
 
 
 def _set_outcome(future: Future[None], exc: BaseException | None) -> None:
+    """Wake whoever awaits ``future`` (if nobody cancelled it): with ``exc``, if not None."""
     if future.done():
         return
     if exc is None:
@@ -278,12 +272,8 @@ class StreamReader:
 
     def _wake_waiter(self, exc: BaseException | None = None) -> None:
         waiter, self._waiter = self._waiter, None
-        if waiter is None or waiter.cancelled():
-            return
-        if exc is None:
-            waiter.set_result(None)
-        else:
-            waiter.set_exception(exc)
+        if waiter is not None:
+            _set_outcome(waiter, exc)
 
     async def _wait_for_data(self, func_name: str) -> None:
         # Two readers at once could not know which of them the next bytes are for.
@@ -385,12 +375,10 @@ class StreamWriter:
     def __init__(
         self, transport: Any, protocol: FlowControlMixin, reader: StreamReader | None, loop: Any
     ) -> None:
-        self._transport, self._protocol, self._reader, self._loop = (
-            transport,
-            protocol,
-            reader,
-            loop,
-        )
+        self._transport = transport
+        self._protocol = protocol
+        self._reader = reader
+        self._loop = loop
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} transport={self._transport!r}>"

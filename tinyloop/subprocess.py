@@ -38,7 +38,7 @@ class SubprocessStreamProtocol(FlowControlMixin):
         self.stdout: StreamReader | None = None
         self.stderr: StreamReader | None = None
         self._transport: Any = None
-        self._open_fds: list[int] = []  # the output pipes not closed yet
+        self._open_fds: set[int] = set()  # the output pipes not closed yet
         self._exited = False
         self._stdin_closed: Future[None] = self._loop.create_future()
 
@@ -53,7 +53,7 @@ class SubprocessStreamProtocol(FlowControlMixin):
                 reader = StreamReader(self._limit)
                 reader.set_transport(pipe)
                 setattr(self, "stdout" if fd == 1 else "stderr", reader)
-                self._open_fds.append(fd)
+                self._open_fds.add(fd)
         if (pipe := transport.get_pipe_transport(0)) is not None:
             self.stdin = StreamWriter(pipe, self, None, self._loop)
 
@@ -75,8 +75,7 @@ class SubprocessStreamProtocol(FlowControlMixin):
                 reader.feed_eof()
             else:
                 reader.set_exception(exc)
-        if fd in self._open_fds:
-            self._open_fds.remove(fd)
+        self._open_fds.discard(fd)
         self._maybe_close_transport()
 
     def process_exited(self) -> None:

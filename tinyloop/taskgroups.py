@@ -76,7 +76,7 @@ class TaskGroup:
             self._errors.append(exc)
         if self._errors:
             errors, self._errors = self._errors, []
-            raise _exception_group(errors) from None
+            raise BaseExceptionGroup("unhandled errors in a TaskGroup", errors) from None
 
     def create_task(
         self, coro: Coroutine[Any, Any, T], *, name: object = None, context: Any = None
@@ -116,7 +116,3 @@ class TaskGroup:
 
 def _is_base_error(exc: BaseException) -> bool:
     return isinstance(exc, (SystemExit, KeyboardInterrupt))
-
-
-def _exception_group(errors: list[BaseException]) -> BaseException:
-    return BaseExceptionGroup("unhandled errors in a TaskGroup", errors)

@@ -19,9 +19,10 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from tinyloop.coroutines import iscoroutine
 from tinyloop.futures import Future, isfuture
 from tinyloop.running import get_running_loop
-from tinyloop.tasks import Task, iscoroutine
+from tinyloop.tasks import Task
 
 if TYPE_CHECKING:
     from tinyloop.loop import EventLoop

@@ -48,7 +48,8 @@ __all__ = [
     "WriteTransport",
 ]
 
-_MAX_RECV = 256 * 1024  # asyncio's largest single recv(): big reads, few callbacks
+# asyncio's largest single read, of a socket, a pipe or TLS records: big reads, few callbacks.
+_MAX_RECV = 256 * 1024
 _HIGH_WATER = 64 * 1024  # asyncio's default high-water mark
 _WARN_AFTER_LOST = 5  # writes after the connection is lost before asyncio warns
 _GET_BUFFER_FAILED = "Fatal error: protocol.get_buffer() call failed."
@@ -197,15 +198,15 @@ class SelectorTransport(FlowControl, Transport):
     def get_write_buffer_size(self) -> int:
         return len(self._buffer)
 
-    def _call(self, message: str, method: str, *args: Any) -> Any:
-        """The protocol's ``method(*args)``; if it raises, a fatal error, reported as
-        ``message``, and the transport closes. Returns what the method returned, or None."""
+    def _call(self, method: str, *args: Any) -> Any:
+        """The protocol's ``method(*args)``; if it raises, a fatal error (in asyncio's words)
+        and the transport closes. Returns what the method returned, or None."""
         try:
             return getattr(self._protocol, method)(*args)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            self._fatal_error(exc, message)
+            self._fatal_error(exc, f"Fatal error: protocol.{method}() call failed.")
             return None
 
     def close(self) -> None:
@@ -214,11 +215,16 @@ class SelectorTransport(FlowControl, Transport):
         self._closing = True
         self._loop.remove_reader(self._file)
         if not self._buffer:  # else the writer callback calls connection_lost once it is sent
-            self._conn_lost += 1
-            self._loop.call_soon(self._call_connection_lost, None, context=self._context)
+            self._force_close(None)
 
     def abort(self) -> None:
         self._force_close(None)
+
+    def _drop_after_loss(self, warning: str) -> None:
+        # A write after the connection is lost goes nowhere; asyncio warns from the fifth on.
+        if self._conn_lost >= _WARN_AFTER_LOST:
+            logger.warning(warning)
+        self._conn_lost += 1
 
     def _fatal_error(self, exc: BaseException, message: str) -> None:
         # A reset or a refused write is the network's doing, not a bug: asyncio logs it only
@@ -277,19 +283,11 @@ class BufferedWrites(SelectorTransport):
         if not data:
             return
         if self._conn_lost:
-            if self._conn_lost >= _WARN_AFTER_LOST:
-                logger.warning("socket.send() raised exception.")
-            self._conn_lost += 1
+            self._drop_after_loss("socket.send() raised exception.")
             return
         if not self._buffer:  # nothing queued ahead of it: try at once, as asyncio
-            try:
-                sent = self._send(data)
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                self._fatal_error(exc, f"Fatal write error on {self._kind} transport")
+            sent = self._try_send(data)
+            if sent is None:
                 return
             data = memoryview(data).cast("B")[sent:]
             if not data:
@@ -301,15 +299,9 @@ class BufferedWrites(SelectorTransport):
     def _write_ready(self) -> None:
         if self._conn_lost:
             return
-        try:
-            sent = self._send(self._buffer)
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, f"Fatal write error on {self._kind} transport")
-            return
+        sent = self._try_send(self._buffer)
+        if not sent:
+            return  # the kernel took nothing after all (0), or the transport failed (None)
         del self._buffer[:sent]
         self._maybe_resume_protocol()
         if self._buffer:
@@ -319,6 +311,19 @@ class BufferedWrites(SelectorTransport):
             self._call_connection_lost(None)
         elif self._eof:  # so did write_eof()
             self._end()
+
+    def _try_send(self, data: Any) -> int | None:
+        """Send what the kernel takes now: how many bytes (0 if it takes none), or None after a
+        fatal error, which closes the transport."""
+        try:
+            return self._send(data)
+        except (BlockingIOError, InterruptedError):
+            return 0
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, f"Fatal write error on {self._kind} transport")
+            return None
 
     def write_eof(self) -> None:
         """End our side once the buffer is sent: the peer reads EOF."""
@@ -347,6 +352,7 @@ class SocketTransport(BufferedWrites, Transport):
     ) -> None:  # fmt: skip
         self._buffer = bytearray()
         self._sock = sock
+        sock.setblocking(False)  # a transport's calls must never block the loop
         if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
             # Small writes go out at once instead of waiting for an ACK (Nagle): asyncio too.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -358,7 +364,7 @@ class SocketTransport(BufferedWrites, Transport):
             return  # closed in this same turn, after the selector reported the socket
         buffered = hasattr(self._protocol, "get_buffer")
         if buffered:
-            buf = self._call(_GET_BUFFER_FAILED, "get_buffer", -1)
+            buf = self._call("get_buffer", -1)
             if buf is not None and not len(buf):
                 self._fatal_error(
                     RuntimeError("get_buffer() returned an empty buffer"), _GET_BUFFER_FAILED
@@ -375,9 +381,7 @@ class SocketTransport(BufferedWrites, Transport):
             self._fatal_error(exc, "Fatal read error on socket transport")
             return
         if not data:
-            keep_open = self._call(
-                "Fatal error: protocol.eof_received() call failed.", "eof_received"
-            )
+            keep_open = self._call("eof_received")
             if self._conn_lost:
                 return
             if keep_open:  # half-closed: the peer sends no more, we may still write
@@ -385,11 +389,9 @@ class SocketTransport(BufferedWrites, Transport):
             else:
                 self.close()
         elif buffered:
-            self._call(
-                "Fatal error: protocol.buffer_updated() call failed.", "buffer_updated", data
-            )
+            self._call("buffer_updated", data)
         else:
-            self._call("Fatal error: protocol.data_received() call failed.", "data_received", data)
+            self._call("data_received", data)
 
     def _send(self, data: Any) -> int:
         return self._sock.send(data)
@@ -407,12 +409,13 @@ class DatagramSocketTransport(SelectorTransport, DatagramTransport):
     endpoint stays open, as UDP has no connection to lose."""
 
     def __init__(
-        self, loop: Any, sock: socket.socket, protocol: Any, address: Any = None,
-        waiter: Future[None] | None = None,
+        self, loop: Any, sock: socket.socket, protocol: Any, waiter: Future[None] | None = None,
+        address: Any = None,
     ) -> None:  # fmt: skip
         self._buffer: collections.deque[tuple[bytes, Any]] = collections.deque()
         self._buffer_size = 0
         self._sock = sock
+        sock.setblocking(False)  # a transport's calls must never block the loop
         self._address = address  # the peer's, if connected: sendto() may go nowhere else
         super().__init__(loop, sock, protocol, waiter, {"socket": sock, **_addresses(sock)})
 
@@ -438,38 +441,35 @@ class DatagramSocketTransport(SelectorTransport, DatagramTransport):
         if self._address is not None and addr not in (None, self._address):
             raise ValueError(f"Invalid address: must be None or {self._address}")
         if self._conn_lost:
-            if self._conn_lost >= _WARN_AFTER_LOST:
-                logger.warning("socket.sendto() raised exception.")
-            self._conn_lost += 1
+            self._drop_after_loss("socket.sendto() raised exception.")
             return
-        if not self._buffer:
-            try:
-                self._send(data, addr)
+        if not self._buffer:  # nothing queued ahead of it: try at once, as asyncio
+            if self._send(data, addr):
                 return
-            except (BlockingIOError, InterruptedError):
-                self._loop.add_writer(self._sock, self._write_ready)
-            except OSError as exc:
-                self._protocol.error_received(exc)
-                return
+            self._loop.add_writer(self._sock, self._write_ready)
         self._buffer.append((bytes(data), addr))
         self._buffer_size += len(data)
         self._maybe_pause_protocol()
 
-    def _send(self, data: Any, addr: Any) -> None:
-        if self.get_extra_info("peername") is not None:
-            self._sock.send(data)
-        else:
-            self._sock.sendto(data, addr)
+    def _send(self, data: Any, addr: Any) -> bool:
+        """Send one datagram; False if the kernel cannot take it now. An error goes to
+        ``error_received``, and the datagram counts as sent: UDP would have lost it anyway."""
+        try:
+            if self.get_extra_info("peername") is not None:
+                self._sock.send(data)
+            else:
+                self._sock.sendto(data, addr)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError as exc:
+            self._protocol.error_received(exc)
+        return True
 
     def _write_ready(self) -> None:
         while self._buffer:
             data, addr = self._buffer[0]
-            try:
-                self._send(data, addr)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:
-                self._protocol.error_received(exc)
+            if not self._send(data, addr):
+                return  # still full: the writer callback stays registered
             self._buffer.popleft()
             self._buffer_size -= len(data)
         self._maybe_resume_protocol()

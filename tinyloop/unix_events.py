@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import signal
 import stat
@@ -29,20 +30,21 @@ import warnings
 from typing import Any, cast
 
 from tinyloop.connections import ConnectionEventLoop
-from tinyloop.coroutines import iscoroutinefunction
+from tinyloop.coroutines import iscoroutine, iscoroutinefunction
 from tinyloop.futures import Future
 from tinyloop.handles import Handle
+from tinyloop.locks import Event
 from tinyloop.loop import logger
-from tinyloop.tasks import _set_result_unless_cancelled, iscoroutine
+from tinyloop.protocols import Protocol
+from tinyloop.tasks import _set_result_unless_cancelled
 from tinyloop.transports import (
+    _MAX_RECV,
     BufferedWrites,
     ReadTransport,
     SelectorTransport,
     SubprocessTransport,
     WriteTransport,
 )
-
-_MAX_READ = 256 * 1024
 
 
 class UnixEventLoop(ConnectionEventLoop):
@@ -120,22 +122,11 @@ class UnixEventLoop(ConnectionEventLoop):
 
     async def connect_read_pipe(self, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
         """A transport that reads ``pipe`` (a file object) for ``protocol_factory()``."""
-        return await self._connect_pipe(ReadPipeTransport, protocol_factory, pipe)
+        return await self._connect_transport(ReadPipeTransport, pipe, protocol_factory)
 
     async def connect_write_pipe(self, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
         """A transport that writes to ``pipe``, with a buffer, as a socket transport does."""
-        return await self._connect_pipe(WritePipeTransport, protocol_factory, pipe)
-
-    async def _connect_pipe(self, kind: Any, protocol_factory: Any, pipe: Any) -> tuple[Any, Any]:
-        protocol = protocol_factory()
-        waiter: Future[None] = self.create_future()
-        transport = kind(self, pipe, protocol, waiter)
-        try:
-            await waiter
-        except BaseException:
-            transport.close()
-            raise
-        return transport, protocol
+        return await self._connect_transport(WritePipeTransport, pipe, protocol_factory)
 
     # -- subprocesses -----------------------------------------------------------------------
 
@@ -189,7 +180,7 @@ def _check_signal(sig: Any) -> None:
 
 
 def _do_nothing(signum: int, frame: Any) -> None:
-    pass
+    """The signal's Python-level handler: the C handler has already woken the loop."""
 
 
 def _check_pipe(pipe: Any) -> None:
@@ -209,7 +200,7 @@ class ReadPipeTransport(SelectorTransport, ReadTransport):
 
     def _read_ready(self) -> None:
         try:
-            data = os.read(self._file.fileno(), _MAX_READ)
+            data = os.read(self._file.fileno(), _MAX_RECV)
         except (BlockingIOError, InterruptedError):
             return
         except OSError as exc:
@@ -226,7 +217,8 @@ class ReadPipeTransport(SelectorTransport, ReadTransport):
 
 class WritePipeTransport(BufferedWrites, WriteTransport):
     """The write end of a pipe. CPython: ``_UnixWritePipeTransport``. It also watches the pipe
-    for readability: on a pipe we only write to, that means the reader has gone."""
+    for readability: on a pipe we only write to, that means the reader has gone. ``close()``
+    closes the pipe once the buffer is written: the reader then reads EOF."""
 
     _kind = "pipe"
 
@@ -254,14 +246,6 @@ class WritePipeTransport(BufferedWrites, WriteTransport):
     def write_eof(self) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Close once the buffer is written: the reader then reads EOF."""
-        if not self._closing:
-            self._closing = True
-            self._loop.remove_reader(self._file)
-            if not self._buffer:
-                self._force_close(None)
-
 
 class ProcessTransport(SubprocessTransport):
     """A child process and the transports of its pipes.
@@ -275,15 +259,15 @@ class ProcessTransport(SubprocessTransport):
         self, loop: Any, protocol: Any, args: Any, shell: bool, waiter: Future[None],
         kwargs: dict[str, Any],
     ) -> None:  # fmt: skip
-        self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+        self._proc: subprocess.Popen[bytes] = subprocess.Popen(
             args, shell=shell, bufsize=0, **kwargs
         )
         super().__init__({"subprocess": self._proc})
         self._loop = loop
         self._protocol = protocol
         self._returncode: int | None = None
-        self._exit_waiters: list[Future[int]] = []
-        self._pipes: dict[int, Any] = {}  # fd -> pipe transport; None until connected
+        self._finished = Event()  # connection_lost has run: wait() returns
+        self._pipes: dict[int, Any] = {}  # fd -> pipe transport, once connected
         self._open_fds: set[int] = set()  # the pipes whose connection_lost has not come yet
         self._closed = False
         # What happens before the protocol's connection_made waits here, then runs in order.
@@ -299,19 +283,14 @@ class ProcessTransport(SubprocessTransport):
             _warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
 
     async def _connect_pipes(self, waiter: Future[None]) -> None:
-        proc = self._proc
-        assert proc is not None
+        proc, loop = self._proc, self._loop
         try:
             for fd, pipe in ((0, proc.stdin), (1, proc.stdout), (2, proc.stderr)):
                 if pipe is not None:
-                    self._pipes[fd] = None
                     self._open_fds.add(fd)
-                    connect = (
-                        self._loop.connect_write_pipe if fd == 0 else self._loop.connect_read_pipe
-                    )
-                    self._pipes[fd] = (await connect(lambda fd=fd: _PipeProtocol(self, fd), pipe))[
-                        0
-                    ]
+                    connect = loop.connect_write_pipe if fd == 0 else loop.connect_read_pipe
+                    transport, _ = await connect(functools.partial(_PipeProtocol, self, fd), pipe)
+                    self._pipes[fd] = transport
         except BaseException as exc:
             if not waiter.done():
                 waiter.set_exception(exc)
@@ -350,7 +329,7 @@ class ProcessTransport(SubprocessTransport):
 
     def _exited(self, returncode: int) -> None:
         self._returncode = returncode
-        if self._proc is not None and self._proc.returncode is None:
+        if self._proc.returncode is None:
             self._proc.returncode = returncode
         self._call("process_exited")
         self._try_finish()
@@ -375,19 +354,14 @@ class ProcessTransport(SubprocessTransport):
         finally:
             self._protocol = None
             self._closed = True
-            for waiter in self._exit_waiters:
-                if not waiter.done():
-                    waiter.set_result(cast(int, self._returncode))
+            self._finished.set()
 
     async def _wait(self) -> int:
-        if self._protocol is None and self._returncode is not None:
-            return self._returncode
-        waiter: Future[int] = self._loop.create_future()
-        self._exit_waiters.append(waiter)
-        return await waiter
+        await self._finished.wait()
+        return cast(int, self._returncode)  # set before connection_lost
 
     def get_pid(self) -> int:
-        return self._proc.pid if self._proc is not None else -1
+        return self._proc.pid
 
     def get_returncode(self) -> int | None:
         return self._returncode
@@ -396,7 +370,7 @@ class ProcessTransport(SubprocessTransport):
         return self._pipes.get(fd)
 
     def send_signal(self, signal: int) -> None:
-        if self._proc is None or self._returncode is not None:
+        if self._returncode is not None:
             raise ProcessLookupError
         self._proc.send_signal(signal)
 
@@ -415,29 +389,23 @@ class ProcessTransport(SubprocessTransport):
             return
         self._closed = True
         for pipe in self._pipes.values():
-            if pipe is not None:
-                pipe.close()
-        if self._proc is not None and self._returncode is None and self._proc.poll() is None:
+            pipe.close()
+        if self._returncode is None and self._proc.poll() is None:
             if self._loop.get_debug():
                 logger.warning("Close running child process: kill %r", self)
             with contextlib.suppress(ProcessLookupError):
                 self._proc.kill()
 
 
-class _PipeProtocol:
-    """Connects one pipe's transport to the process's protocol."""
+class _PipeProtocol(Protocol):
+    """Connects one pipe's transport to the process's protocol. It ignores ``connection_made``
+    and ``eof_received`` (``Protocol``'s): the process's protocol hears of neither."""
 
     def __init__(self, process: ProcessTransport, fd: int) -> None:
         self._process, self._fd = process, fd
 
-    def connection_made(self, transport: Any) -> None:
-        pass
-
     def data_received(self, data: bytes) -> None:
         self._process._call("pipe_data_received", self._fd, data)
-
-    def eof_received(self) -> None:
-        pass
 
     def pause_writing(self) -> None:
         self._process._protocol.pause_writing()

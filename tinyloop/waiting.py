@@ -11,11 +11,12 @@ import concurrent.futures
 from collections.abc import Awaitable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from tinyloop.coroutines import iscoroutine
 from tinyloop.exceptions import TimeoutError
 from tinyloop.futures import Future, isfuture
 from tinyloop.queues import Queue
 from tinyloop.running import get_running_loop
-from tinyloop.tasks import ensure_future, iscoroutine
+from tinyloop.tasks import ensure_future
 from tinyloop.threads import copy_outcome
 
 __all__ = ["ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "as_completed", "shield", "wait"]
@@ -49,11 +50,8 @@ async def wait(
         nonlocal remaining
         remaining -= 1
         failed = not f.cancelled() and f.exception() is not None
-        if (
-            remaining <= 0
-            or return_when == FIRST_COMPLETED
-            or (return_when == FIRST_EXCEPTION and failed)
-        ):
+        first_exception = return_when == FIRST_EXCEPTION and failed
+        if remaining <= 0 or return_when == FIRST_COMPLETED or first_exception:
             _release(waiter)
 
     for f in futures:
