@@ -253,7 +253,8 @@ class ProcessTransport(SubprocessTransport):
     CPython: ``BaseSubprocessTransport`` (``base_subprocess.py``). The protocol hears
     ``connection_made`` once every pipe is connected, ``pipe_data_received`` for output,
     ``process_exited`` at the exit, and ``connection_lost`` once the child has exited and every
-    pipe is closed; ``wait()`` returns then too (asyncio's order from 3.12)."""
+    pipe is closed. ``wait()`` returns at the exit, even while a grandchild keeps a pipe open
+    (3.14's order; 3.12 and 3.13 wait for the pipes too, and hang then)."""
 
     def __init__(
         self, loop: Any, protocol: Any, args: Any, shell: bool, waiter: Future[None],
@@ -266,7 +267,7 @@ class ProcessTransport(SubprocessTransport):
         self._loop = loop
         self._protocol = protocol
         self._returncode: int | None = None
-        self._finished = Event()  # connection_lost has run: wait() returns
+        self._exit_seen = Event()  # the child has exited: wait() returns
         self._pipes: dict[int, Any] = {}  # fd -> pipe transport, once connected
         self._open_fds: set[int] = set()  # the pipes whose connection_lost has not come yet
         self._closed = False
@@ -284,14 +285,18 @@ class ProcessTransport(SubprocessTransport):
 
     async def _connect_pipes(self, waiter: Future[None]) -> None:
         proc, loop = self._proc, self._loop
+        pipes = {0: proc.stdin, 1: proc.stdout, 2: proc.stderr}
         try:
-            for fd, pipe in ((0, proc.stdin), (1, proc.stdout), (2, proc.stderr)):
+            for fd, pipe in pipes.items():
                 if pipe is not None:
                     self._open_fds.add(fd)
                     connect = loop.connect_write_pipe if fd == 0 else loop.connect_read_pipe
                     transport, _ = await connect(functools.partial(_PipeProtocol, self, fd), pipe)
                     self._pipes[fd] = transport
         except BaseException as exc:
+            for fd, pipe in pipes.items():
+                if pipe is not None and fd not in self._pipes:
+                    pipe.close()  # never connected: no transport of ours will close it
             if not waiter.done():
                 waiter.set_exception(exc)
             return
@@ -329,6 +334,7 @@ class ProcessTransport(SubprocessTransport):
 
     def _exited(self, returncode: int) -> None:
         self._returncode = returncode
+        self._exit_seen.set()
         if self._proc.returncode is None:
             self._proc.returncode = returncode
         self._call("process_exited")
@@ -354,11 +360,10 @@ class ProcessTransport(SubprocessTransport):
         finally:
             self._protocol = None
             self._closed = True
-            self._finished.set()
 
     async def _wait(self) -> int:
-        await self._finished.wait()
-        return cast(int, self._returncode)  # set before connection_lost
+        await self._exit_seen.wait()
+        return cast(int, self._returncode)
 
     def get_pid(self) -> int:
         return self._proc.pid
