@@ -854,3 +854,39 @@ def test_a_tls_server_answers_the_peers_close_notify(mode: Mode, tls: Any) -> No
     assert answer == "the server answered close_notify"
     assert calls == ["connection_made", ("data_received", b"hello"), "eof_received",
                      ("connection_lost", None)]  # fmt: skip
+
+
+def test_an_unconnected_datagram_transport_closed_by_error_received_reports_each_error(
+    mode: Mode,
+) -> None:
+    # asyncio drops a datagram sent after the loss only on a connected transport; CPython's
+    # test_datagram_write_error_close_from_callback (3.14).
+    aio = mode.aio
+
+    async def main() -> int:
+        loop = aio.get_running_loop()
+        errors: list[BaseException] = []
+        lost = loop.create_future()
+
+        class Closing(aio.DatagramProtocol):  # type: ignore[name-defined,misc]
+            def connection_made(self, transport: Any) -> None:
+                self.transport = transport
+
+            def error_received(self, exc: BaseException) -> None:
+                errors.append(exc)
+                self.transport.close()
+
+            def connection_lost(self, exc: BaseException | None) -> None:
+                lost.set_result(exc)
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setblocking(False)
+        sock.bind(("127.0.0.1", 0))
+        transport, _ = await loop.create_datagram_endpoint(Closing, sock=sock)
+        address = sock.getsockname()
+        transport.sendto(b"\0" * 70000, address)  # too big for UDP: EMSGSIZE
+        transport.sendto(b"\0" * 70000, address)
+        await lost
+        return len(errors)
+
+    assert mode.run(main()) == 2

@@ -440,8 +440,8 @@ class DatagramSocketTransport(SelectorTransport, DatagramTransport):
             raise TypeError(f"{_NOT_BYTES}, not {type(data).__name__!r}")
         if self._address is not None and addr not in (None, self._address):
             raise ValueError(f"Invalid address: must be None or {self._address}")
-        if self._conn_lost:
-            self._drop_after_loss("socket.sendto() raised exception.")
+        if self._conn_lost and self._address is not None:  # asyncio's rule: connected only
+            self._drop_after_loss("socket.send() raised exception.")
             return
         if not self._buffer:  # nothing queued ahead of it: try at once, as asyncio
             if self._send(data, addr):
