@@ -170,6 +170,8 @@ class ConnectionEventLoop(SocketEventLoop):
             ssl_handshake_timeout, call_connection_made=False,
         )  # fmt: skip
         transport.pause_reading()
+        if server_side:  # a client's hello may already sit in a stream's buffer: TLS reads it
+            _move_buffered_bytes(protocol, tls._incoming)
         transport.set_protocol(tls)
         made = self.call_soon(tls.connection_made, transport)
         resumed = self.call_soon(transport.resume_reading)
@@ -640,3 +642,13 @@ def _bind_unix(path: Any) -> Sock:
             raise OSError(errno.EADDRINUSE, f"Address {path!r} is already in use") from None
         raise
     return sock
+
+
+def _move_buffered_bytes(protocol: Any, incoming: ssl.MemoryBIO) -> None:
+    """Hand what a stream read but its reader has not consumed to the TLS layer, as asyncio's
+    start_tls does in 3.14.10 and 3.15 (gh-142352), for its streams and so for ours."""
+    reader = getattr(protocol, "_stream_reader", None)
+    buffer = getattr(reader, "_buffer", None)
+    if buffer:
+        incoming.write(bytes(buffer))
+        buffer.clear()
