@@ -58,6 +58,7 @@ def test_wait_returns_at_the_exit_while_a_grandchild_keeps_the_pipe_open(
 def test_a_pipe_that_cannot_be_connected_ends_the_child_and_raises(aio: ModuleType) -> None:
     if aio.__name__ == "asyncio" and sys.version_info < (3, 14):
         pytest.skip("asyncio before 3.14 hangs here: it waits for the pipe it never connected")
+
     async def main() -> str:
         loop = aio.get_running_loop()
 
