@@ -190,3 +190,20 @@ def test_a_task_whose_first_step_could_not_be_scheduled_is_not_among_all_tasks(
         return aio.all_tasks() - {aio.current_task()}
 
     assert aio.run(main()) == set()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14), reason="the call-graph records are new in 3.14")
+def test_future_add_to_awaited_by_records_the_waiter_until_it_is_discarded(
+    aio: ModuleType,
+) -> None:
+    async def main() -> tuple[bool, bool]:
+        future = aio.get_running_loop().create_future()
+        waiter = aio.current_task()
+        aio.future_add_to_awaited_by(future, waiter)
+        recorded = set(future._asyncio_awaited_by) == {waiter}
+        aio.future_discard_from_awaited_by(future, waiter)
+        forgotten = not future._asyncio_awaited_by
+        future.cancel()
+        return recorded, forgotten
+
+    assert aio.run(main()) == (True, True)

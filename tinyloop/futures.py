@@ -46,6 +46,7 @@ class Future(Generic[T]):
     _cancel_message: Any = None
     _cancelled_exc: CancelledError | None = None
     _source_traceback: list[Any] | None = None  # where it was created, in debug mode
+    _asyncio_awaited_by: set[Future[Any]] | None = None  # the tasks awaiting it: graph.py
 
     def __init__(self, *, loop: EventLoop | None = None) -> None:
         self._loop = loop if loop is not None else get_event_loop()
@@ -113,10 +114,9 @@ class Future(Generic[T]):
             self._callbacks.append((fn, context))
 
     def remove_done_callback(self, fn: DoneCallback) -> int:
-        kept = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
-        removed = len(self._callbacks) - len(kept)
-        self._callbacks[:] = kept
-        return removed
+        before = len(self._callbacks)
+        self._callbacks[:] = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
+        return before - len(self._callbacks)
 
     # --8<-- [start:set_result]
     def set_result(self, result: T) -> None:
