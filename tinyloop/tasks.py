@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tinyloop import base_tasks
+from tinyloop.base_futures import _PENDING
 from tinyloop.coroutines import iscoroutine
 from tinyloop.exceptions import CancelledError, InvalidStateError
 from tinyloop.futures import Future, isfuture
@@ -142,7 +143,7 @@ class Task(Future[T]):
 
     # --8<-- [start:step]
     def __step(self, exc: BaseException | None = None) -> None:
-        if self.done():  # the result was set from outside (Future.set_result on a task)
+        if self._state != _PENDING:  # the result was set from outside (Future.set_result)
             raise InvalidStateError(f"_step(): already done: {self!r}, {exc!r}")
         if self._must_cancel:
             if not isinstance(exc, CancelledError):
@@ -190,7 +191,7 @@ class Task(Future[T]):
             # A future: any future-like object will do (duck typing, as in asyncio, which tests
             # the same attribute here): asyncio's own futures too, when tinyloop's loop runs
             # under asyncio.
-            self.__wait_for(cast(Future[Any], result))
+            self.__wait_for(cast("Future[Any]", result))
         else:
             self.__fail_next_step(RuntimeError(f"Task got bad yield: {result!r}"))
 
@@ -260,7 +261,7 @@ def ensure_future(obj: Awaitable[T], *, loop: EventLoop | None = None) -> Future
         # A future completes only on its own loop: waiting for it on another would never end.
         if loop is not None and obj.get_loop() is not loop:  # type: ignore[attr-defined]
             raise ValueError(_OTHER_LOOP)
-        return cast(Future[T], obj)
+        return cast("Future[T]", obj)
     return (loop or get_running_loop()).create_task(as_coroutine(obj))
 
 

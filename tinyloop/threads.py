@@ -35,7 +35,7 @@ def wrap_future(
 ) -> Future[T]:
     """A loop future that completes when the ``concurrent.futures`` future does."""
     if isfuture(source):
-        return cast(Future[T], source)
+        return cast("Future[T]", source)
     if not isinstance(source, concurrent.futures.Future):
         raise TypeError(f"concurrent.futures.Future is expected, got {source!r}")
     loop = loop if loop is not None else get_running_loop()
