@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: serve test test-all test-stress pythons build lint lock clean images expected-output bench
+.PHONY: serve test test-all test-cpython test-stress pythons build lint lock clean images expected-output bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.x")'
@@ -44,6 +44,14 @@ test-all: $(STAMP)
 	$(BIN)/python -m tools.pythons check
 	$(BIN)/nox --noxfile noxfile.py
 
+# CPython's own test_asyncio on tinyloop (tools/cpython_suite.py) under every supported Python that
+# this machine has, each in its environment under .nox/ (about five minutes a version). A version
+# whose total pass % is below CPYTHON_SUITE_MIN_PASS (noxfile.py) fails, naming its rate;
+# `make test-cpython MIN_PASS=95` sets another. Each test's outcome: build/cpython_suite/*.json.
+test-cpython: $(STAMP)
+	$(BIN)/python -m tools.pythons check
+	$(if $(MIN_PASS),CPYTHON_SUITE_MIN_PASS=$(MIN_PASS)) $(BIN)/nox --noxfile noxfile.py --session cpython_suite
+
 # Every block under both loops N times while the machine is kept busy (tools/stress.py); lists
 # every block whose output ever differed from its page. `make test-stress N=20 PAGE=docs/x.md`.
 N ?= 5
@@ -51,7 +59,9 @@ test-stress: $(STAMP)
 	$(BIN)/python -m tools.stress --runs $(N) $(PAGE)
 
 # Install the supported Pythons the machine lacks into .pythons/ (Debian or Ubuntu: from Debian's
-# unstable suite, with mmdebstrap; see tools/pythons.py). A second run does nothing.
+# unstable suite, with mmdebstrap; see tools/pythons.py), each with its test package, which
+# make test-cpython runs. A second run does nothing; a .pythons/ folder made without the test
+# package is installed again.
 pythons:
 	$(PYTHON) -m tools.pythons install
 

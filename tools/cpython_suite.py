@@ -1,5 +1,5 @@
-"""``python -m tools.cpython_suite [--json OUT] [module ...]``: CPython's own ``test_asyncio``
-run against tinyloop's loop, the way uvloop runs it against uvloop.
+"""``python -m tools.cpython_suite [--json OUT] [--min-pass PERCENT] [module ...]``: CPython's own
+``test_asyncio`` run against tinyloop's loop, the way uvloop runs it against uvloop.
 
 The suites are the running interpreter's own (``test.test_asyncio.<module>``), so each Python
 checks the contract of its own asyncio. Each module runs in a child process of its own (``--child
@@ -15,7 +15,8 @@ themselves still run on asyncio's loop: each test's record says how many tinyloo
 ``test_futures`` and ``test_tasks`` run only their pure-Python ``Future`` and ``Task`` classes
 (``PyFutureTests``, ``PyFutureDoneCallbackTests``, ``PyFutureInheritanceTests``,
 ``PyTask_PyFuture_Tests`` and its ``add_subclass_tests`` twin), subclassed to test
-``tinyloop.Future`` and ``tinyloop.Task`` instead, on the ``test_utils.TestLoop`` they make.
+``tinyloop.Future`` and ``tinyloop.Task`` instead (and, from 3.14, ``tinyloop.current_task`` and
+``tinyloop.all_tasks``), on the ``test_utils.TestLoop`` they make.
 
 ``cpython_suite_excluded.txt`` lists the tests that check asyncio's private internals rather than
 the loop's contract, one ``test id # reason`` a line. They run, but are counted apart.
@@ -28,9 +29,17 @@ Below it, the commonest causes of failures and errors: the exception's first lin
 was raised from, and two of its tests.
 
 A test that runs longer than ``--test-timeout`` ends its child; the module then goes on in a new
-child without the tests already done, within ``MODULE_TIMEOUT`` seconds for the whole module. A
-child kills the child processes its tests left behind (they would keep its stdout open) and ends
-without joining the threads they left.
+child without the tests already done, within ``MODULE_TIMEOUT`` seconds for the whole module. So
+does a test still running ``THREAD_GRACE`` seconds after one of its threads died of an exception:
+it fails with that exception. (3.14's ``call_soon_threadsafe_handle`` tests assert in a thread
+that the handle is asyncio's ``events._ThreadSafeHandle``; the thread that failed never stops the
+loop, and the nine of them in test_events would otherwise take 540 of its 600 seconds.) A child
+kills the child processes its tests left behind (they would keep its stdout open) and ends without
+joining the threads they left.
+
+``--min-pass PERCENT`` makes the run a check (``make test-cpython`` runs it on every version): it
+exits 1, naming the Python version, its total pass % and the threshold, when the total row's
+``pass %`` is below PERCENT.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ import argparse
 import collections
 import faulthandler
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -78,6 +88,7 @@ CLASS_SUITES = ("test_futures", "test_tasks")
 MODULES = LOOP_SUITES + CLASS_SUITES
 MODULE_TIMEOUT = 600.0  # seconds for one module, over all its children
 TEST_TIMEOUT = 60.0  # seconds for one test before its child is ended
+THREAD_GRACE = 10.0  # seconds a test may go on after one of its threads died of an exception
 DETAIL_LIMIT = 4000  # characters of traceback kept per test
 
 PASS, FAIL, ERROR, SKIP = "pass", "fail", "error", "skip"
@@ -131,10 +142,18 @@ def patch_asyncio() -> type:
             _Counter.loops += 1
             super().__init__(asyncio_tasks=True)
 
+    # 3.14 deprecates get_event_loop_policy() and asks the policy through the private
+    # _get_event_loop_policy(), which does not warn: a warning asyncio would not give could fail
+    # a test that checks the warnings it gets.
+    get_policy = getattr(
+        asyncio.events, "_get_event_loop_policy", asyncio.events.get_event_loop_policy
+    )
+
     def new_event_loop() -> asyncio.AbstractEventLoop:
         # The policy's, as asyncio's own does: the default policy's factory is SuiteLoop (below),
         # and a test that sets a policy of its own (test_runners) gets that policy's loop.
-        return asyncio.events.get_event_loop_policy().new_event_loop()
+        loop: asyncio.AbstractEventLoop = get_policy().new_event_loop()
+        return loop
 
     asyncio.new_event_loop = asyncio.events.new_event_loop = new_event_loop
     for module in (asyncio, asyncio.unix_events):
@@ -196,7 +215,15 @@ def class_suite_classes(module: ModuleType) -> list[type[unittest.TestCase]]:
                 )
             )
     elif name.endswith(".test_tasks"):
-        own = {"Task": tinyloop.Task, "Future": tinyloop.Future}
+        # 3.14's BaseTaskTests asks the class for the current_task() and all_tasks() that go with
+        # its Task, as PyTask_PyFuture_Tests gives asyncio's pure-Python ones: tinyloop's here.
+        # (3.11-3.13's call asyncio.current_task() and asyncio.all_tasks() instead.)
+        own = {
+            "Task": tinyloop.Task,
+            "Future": tinyloop.Future,
+            "current_task": staticmethod(tinyloop.current_task),
+            "all_tasks": staticmethod(tinyloop.all_tasks),
+        }
         classes.append(make("TinyloopTaskTests", (module.PyTask_PyFuture_Tests,), own))
         add_subclass_tests = getattr(module, "add_subclass_tests", None)
         if add_subclass_tests is not None:
@@ -255,6 +282,8 @@ class Recorder(unittest.TestResult):
         self.started = 0.0
         self._loops_at_start = 0
         self._children_at_start: set[int] = set()
+        # The first thread of the current test that died of an exception: when, which, and why.
+        self.thread_died: tuple[float, str, BaseException] | None = None
 
     def loops(self) -> int:
         """The tinyloop loops the current test has made so far."""
@@ -271,6 +300,7 @@ class Recorder(unittest.TestResult):
         self.started = _monotonic()
         self._loops_at_start = _Counter.loops
         self._children_at_start = children()
+        self.thread_died = None
         self.records[self.current] = {"outcome": None, "detail": ""}
         self.emit({"event": "start", "test": self.current})
 
@@ -367,20 +397,51 @@ def end_children() -> int:
     return len(left)
 
 
+def watch_threads(recorder: Recorder) -> None:
+    """Note on the recorder the first thread of the current test that dies of an exception, then
+    report it as threading does (to stderr, the log). A test that expects one replaces the hook
+    (test.support's ``catch_threading_exception``), so that this one is not called."""
+    report = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        exc = args.exc_value
+        first = recorder.current is not None and recorder.thread_died is None
+        if first and exc is not None and not isinstance(exc, SystemExit):
+            name = args.thread.name if args.thread is not None else "?"
+            recorder.thread_died = (_monotonic(), name, exc)
+        report(args)
+
+    threading.excepthook = hook
+
+
 def watchdog(recorder: Recorder, limit: float, progress: TextIO | None) -> None:
-    """End this process when one test has run for ``limit`` seconds (a thread's loop)."""
+    """End this process when one test has run for ``limit`` seconds, or for ``THREAD_GRACE``
+    seconds after one of its threads died of an exception (a thread's loop)."""
     while True:
         _sleep(1.0)
         test_id = recorder.current
-        if test_id is not None and _monotonic() - recorder.started > limit:
-            print(f"cpython_suite: {test_id} still running after {limit:.0f}s", file=sys.stderr)
-            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
-            detail = f"timeout: still running after {limit:.0f} s"
-            record = {"outcome": ERROR, "detail": detail, "cause": "timeout"}
-            recorder.emit({"event": "done", "test": test_id, **record, "loops": recorder.loops()})
-            end_children()
-            sys.stderr.flush()
-            os._exit(124)
+        if test_id is None:
+            continue
+        died = recorder.thread_died
+        if _monotonic() - recorder.started > limit:
+            note = f"still running after {limit:.0f}s"
+            record = {"outcome": ERROR, "detail": f"timeout: {note}", "cause": "timeout"}
+        elif died is not None and _monotonic() - died[0] > THREAD_GRACE:
+            _, name, exc = died
+            note = f"still running {THREAD_GRACE:.0f}s after its thread {name} died"
+            cause, where = describe(exc)
+            trace = "".join(traceback.format_exception(exc))
+            detail = f"{note}, of this exception:\n{trace}"[-DETAIL_LIMIT:]
+            outcome = FAIL if isinstance(exc, AssertionError) else ERROR  # as unittest counts
+            record = {"outcome": outcome, "detail": detail, "cause": cause, "where": where}
+        else:
+            continue
+        print(f"cpython_suite: {test_id} {note}", file=sys.stderr)
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        recorder.emit({"event": "done", "test": test_id, **record, "loops": recorder.loops()})
+        end_children()
+        sys.stderr.flush()
+        os._exit(124)
 
 
 def run_child(module_name: str, skip: set[str], progress: TextIO | None, limit: float) -> None:
@@ -397,6 +458,7 @@ def run_child(module_name: str, skip: set[str], progress: TextIO | None, limit: 
     suite = drop_tests(suite, skip)
     recorder = Recorder(progress)
     recorder.emit({"event": "plan", "tests": [test.id() for test in iter_tests(suite)]})
+    watch_threads(recorder)
     threading.Thread(target=watchdog, args=(recorder, limit, progress), daemon=True).start()
     suite.run(recorder)
     recorder.current = None
@@ -559,26 +621,25 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{100 * rate:.1f}"
 
 
-def table(summaries: dict[str, dict[str, Any]]) -> str:
-    """One row a module: the counts, the pass rate without skips and excluded tests, and the
-    same rate over the tests that made a tinyloop loop (``tl %``)."""
+def overall(summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The modules' summaries added up, with the rates over all of them: the table's ``total``."""
     total: collections.Counter[str] = collections.Counter()
     for summary in summaries.values():
         total.update({key: summary[key] for key in (*COLUMNS, "no_tinyloop_passed")})
     counted = total["passed"] + total["failed"] + total["errors"]
-    rows = [*summaries.items()]
-    rows.append(
-        (
-            "total",
-            {
-                **total,
-                "rate": _rate(total["passed"], counted),
-                "tinyloop_rate": _rate(
-                    total["passed"] - total["no_tinyloop_passed"], counted - total["no_tinyloop"]
-                ),
-            },
-        )
-    )
+    return {
+        **total,
+        "rate": _rate(total["passed"], counted),
+        "tinyloop_rate": _rate(
+            total["passed"] - total["no_tinyloop_passed"], counted - total["no_tinyloop"]
+        ),
+    }
+
+
+def table(summaries: dict[str, dict[str, Any]]) -> str:
+    """One row a module: the counts, the pass rate without skips and excluded tests, and the
+    same rate over the tests that made a tinyloop loop (``tl %``)."""
+    rows = [*summaries.items(), ("total", overall(summaries))]
     lines = [f"{'module':<20}" + "".join(f"{h:>8}" for h in (*HEADINGS, "pass %", "tl %"))]
     for name, summary in rows:
         cells = "".join(f"{summary[column]:>8}" for column in COLUMNS)
@@ -633,7 +694,15 @@ def tinyloop_revision() -> str:
     return f"{commit} with local changes" if changed else commit
 
 
-def main(argv: Iterable[str] | None = None) -> int:
+def has_package() -> bool:
+    """Whether this interpreter has ``test.test_asyncio``: Debian's keeps only ``test.support``."""
+    try:
+        return importlib.util.find_spec(PACKAGE) is not None
+    except ImportError:  # no ``test`` package at all
+        return False
+
+
+def main(argv: Iterable[str] | None = None) -> int | str:
     parser = argparse.ArgumentParser(prog="python -m tools.cpython_suite", description=__doc__)
     parser.add_argument("modules", nargs="*", metavar="module", help="default: all of them")
     parser.add_argument("--json", type=Path, help="write every test's outcome here")
@@ -643,6 +712,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--test-timeout", type=float, default=TEST_TIMEOUT)
     parser.add_argument("--causes", type=int, default=15, help="list the N commonest causes")
     parser.add_argument("--log", type=Path, help="append the children's stderr here")
+    parser.add_argument(
+        "--min-pass",
+        type=float,
+        metavar="PERCENT",
+        help="exit 1 when the total pass %% (as the table prints it) is below PERCENT",
+    )
     args = parser.parse_args(None if argv is None else list(argv))
 
     if args.child is not None:
@@ -658,6 +733,15 @@ def main(argv: Iterable[str] | None = None) -> int:
     unknown = sorted(set(modules) - set(MODULES))
     if unknown:
         parser.error(f"not a module of the suite: {', '.join(unknown)}")
+    version = ".".join(map(str, sys.version_info[:3]))
+    if not has_package():
+        # Else every module's child fails to import it, and the table says only "not run".
+        minor = ".".join(map(str, sys.version_info[:2]))
+        return (
+            f"error: Python {version} ({sys.executable}) has no {PACKAGE}: Debian and Ubuntu "
+            f"ship it apart, in libpython{minor}-testsuite; those make pythons puts in .pythons/ "
+            "have it"
+        )
     excluded = read_excluded()
     results: dict[str, dict[str, Any]] = {}
     summaries: dict[str, dict[str, Any]] = {}
@@ -686,7 +770,6 @@ def main(argv: Iterable[str] | None = None) -> int:
         print(f"\nThe {args.causes} commonest causes of failures and errors:")
         print(causes(results, excluded, args.causes))
     if args.json is not None:
-        version = ".".join(map(str, sys.version_info[:3]))
         document = {
             "python": version,
             "tinyloop": revision,
@@ -695,6 +778,24 @@ def main(argv: Iterable[str] | None = None) -> int:
             "modules": results,
         }
         args.json.write_text(json.dumps(document, indent=1) + "\n")
+    if args.min_pass is not None:
+        return below_threshold(version, overall(summaries)["rate"], args.min_pass)
+    return 0
+
+
+def below_threshold(version: str, rate: float | None, min_pass: float) -> int | str:
+    """0 when the total pass rate is at least ``min_pass`` percent, else the message to exit
+    with. The rate is compared as the table prints it, to one decimal, so that the message and
+    the table agree: a table's 89.96 reads 90.0 and meets ``--min-pass 90``."""
+    if rate is None:
+        return f"error: Python {version}: no test passed or failed (--min-pass {min_pass:g}%)"
+    percent = round(100 * rate, 1)
+    if percent < min_pass:
+        return (
+            f"error: Python {version}: {percent:.1f}% of CPython's test_asyncio passed on "
+            f"tinyloop, below the threshold of {min_pass:g}% (--min-pass)"
+        )
+    print(f"Python {version}: {percent:.1f}% passed, at least the threshold of {min_pass:g}%")
     return 0
 
 

@@ -5,19 +5,25 @@ working one is on PATH (``python3.X``), under pyenv (``~/.pyenv/versions/3.X.*``
 project's git-ignored ``.pythons/3.X/``. ``find()`` is what ``noxfile.py`` (``make test-all``) runs.
 
 ``install`` (``make pythons``) fills the gaps from Debian's unstable suite, sid, which carries the
-newest Pythons. ``mmdebstrap --variant=extract`` resolves ``python3.X`` and ``python3.X-venv``
-with every library they link, checks the archive's signatures and extracts the packages into one
-folder: nothing is installed on the machine, and its apt sources are not read or changed. The
-folder is then made runnable where it lies, because Debian builds for ``/usr``:
+newest Pythons. ``mmdebstrap --variant=extract`` resolves ``python3.X``, ``python3.X-venv`` and
+``libpython3.X-testsuite`` (``DEBIAN_PACKAGES``) with every library they link, checks the archive's
+signatures and extracts the packages into one folder: nothing is installed on the machine, and its
+apt sources are not read or changed. The test suite is there for ``tools/cpython_suite.py``, which
+runs the interpreter's own ``test.test_asyncio`` against tinyloop: Debian's standard library keeps
+only ``test.support`` and ``test.libregrtest`` of the ``test`` package and ships the tests apart.
+The folder is then made runnable where it lies, because Debian builds for ``/usr``:
 
 - ``patchelf`` points the interpreter at the folder's own dynamic loader and libraries, so that it
   runs on sid's glibc and OpenSSL rather than the machine's older ones;
 - the folder's ``sysconfig`` data names the folder's wheel directory, so that ``-m venv`` (which
   runs ``ensurepip``) installs sid's pip, not a pip of the machine's ``/usr/share/python-wheels``.
 
-A version that is already present is left alone, so a second run does nothing. A version sid does
-not carry is an error naming the package; a newer patch release than last time is not. ``check``
-lists what is present and what is missing; with ``CI=true`` a missing version is a failure.
+A version that is already present is left alone, so a second run does nothing, except a folder in
+``.pythons/`` that fails the probe an install ends with (``_check_runs``: what the tests need
+imports, ``test.test_asyncio`` included): it is installed again, so that a folder made before a
+package was added to ``DEBIAN_PACKAGES`` gets it. A version sid does not carry is an error naming
+the package; a newer patch release than last time is not. ``check`` lists what is present and what
+is missing; with ``CI=true`` a missing version is a failure.
 """
 
 from __future__ import annotations
@@ -41,6 +47,13 @@ APT_OPTIONS = ['Acquire::Check-Valid-Until "false"']
 TOOLS = ("mmdebstrap", "patchelf")
 MULTIARCH = "x86_64-linux-gnu"
 DEBIAN_WHEELS = "/usr/share/python-wheels/"  # where Debian's ensurepip looks for pip
+# What each version's folder is made of, with what these depend on ({minor} is "3.14"). The file
+# PACKAGES in the folder lists every package that was extracted.
+DEBIAN_PACKAGES = ("python{minor}", "python{minor}-venv", "libpython{minor}-testsuite")
+# What the tests need of an interpreter, imported by _check_runs: ctypes, sqlite3 and ssl are
+# extension modules that link libraries of the folder; venv is nox's; test.test_asyncio is what
+# tools/cpython_suite.py runs, and its utils module imports test.support.
+PROBE = "import ctypes, platform, sqlite3, ssl, venv, test.test_asyncio.utils"
 
 
 def _version(executable: str | Path) -> str | None:
@@ -99,10 +112,10 @@ def _ensure_tools() -> None:
 
 
 def _extract(minor: str, target: Path) -> None:
-    """sid's python3.X and python3.X-venv, with what they depend on, unpacked into ``target``."""
+    """sid's ``DEBIAN_PACKAGES`` for ``minor``, with what they depend on, unpacked in ``target``."""
     command = ["mmdebstrap", "--variant=extract", "--quiet"]
     command += [f"--aptopt={option}" for option in APT_OPTIONS]
-    command += [f"--include=python{minor},python{minor}-venv"]
+    command += ["--include=" + ",".join(name.format(minor=minor) for name in DEBIAN_PACKAGES)]
     # What was extracted, for the record: the downloaded packages are deleted after this hook.
     command += ['--extract-hook=ls "$1/var/cache/apt/archives" > "$1/PACKAGES"']
     command += [SUITE, str(target)]
@@ -136,14 +149,40 @@ def _relocate(prefix: Path, minor: str) -> None:
         sys.exit(f"no _sysconfigdata_*.py in {prefix}: Debian changed its layout")
 
 
+def _probe(prefix: Path, minor: str) -> tuple[str | None, str]:
+    """The version of the folder's interpreter if it imports ``PROBE``, else None; and its
+    stderr."""
+    interpreter = _interpreter(prefix, minor)
+    probe = f"{PROBE}; print(platform.python_version())"
+    try:
+        done = subprocess.run([str(interpreter), "-c", probe], capture_output=True, text=True)
+    except OSError as exc:
+        return None, str(exc)
+    if done.returncode != 0 or not done.stdout.startswith(f"{minor}."):
+        return None, done.stderr
+    return done.stdout.strip(), done.stderr
+
+
 def _check_runs(prefix: Path, minor: str) -> str:
     """The installed version, after proving that what the tests need imports."""
-    probe = "import ctypes, platform, sqlite3, ssl, venv; print(platform.python_version())"
-    interpreter = _interpreter(prefix, minor)
-    done = subprocess.run([str(interpreter), "-c", probe], capture_output=True, text=True)
-    if done.returncode != 0 or not done.stdout.startswith(f"{minor}."):
-        sys.exit(f"{interpreter} does not run:\n{done.stderr}")
-    return done.stdout.strip()
+    version, stderr = _probe(prefix, minor)
+    if version is None:
+        sys.exit(f"{_interpreter(prefix, minor)} does not run:\n{stderr}")
+    return version
+
+
+def _incomplete(found: dict[str, tuple[str, str]]) -> list[str]:
+    """The versions found in ``.pythons/`` whose folder fails the probe: made before a package
+    was added to ``DEBIAN_PACKAGES`` (``test.test_asyncio`` missing), or broken since."""
+    incomplete = []
+    for minor, (_, where) in found.items():
+        if Path(where) == _interpreter(HOME / minor, minor):
+            version, stderr = _probe(HOME / minor, minor)
+            if version is None:
+                last = (stderr.strip().splitlines() or ["?"])[-1]
+                print(f"Python {minor} in .pythons/{minor} is incomplete ({last}): reinstalling")
+                incomplete.append(minor)
+    return incomplete
 
 
 def install(minor: str) -> str:
@@ -183,11 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.pythons", description=__doc__)
     parser.add_argument("action", choices=["install", "check"], nargs="?", default="check")
     options = parser.parse_args(argv)
-    missing = _report(find())
+    found = find()
+    missing = _report(found)
     if options.action == "install":
-        if missing:
+        redo = sorted(missing + _incomplete(found))
+        if redo:
             _ensure_tools()
-        for minor in missing:
+        for minor in redo:
             install(minor)
         return 0
     if not missing:
