@@ -207,3 +207,41 @@ def test_future_add_to_awaited_by_records_the_waiter_until_it_is_discarded(
         return recorded, forgotten
 
     assert aio.run(main()) == (True, True)
+
+
+def _before_315(aio: ModuleType) -> bool:
+    return aio.__name__ == "asyncio" and sys.version_info < (3, 15)
+
+
+def test_a_task_refuses_a_context_that_is_not_a_context(aio: ModuleType) -> None:
+    if _before_315(aio):
+        pytest.skip("asyncio checks the context from 3.15 (gh-157301); tinyloop on every version")
+
+    async def nothing() -> None:
+        pass
+
+    async def main() -> str:
+        coro = nothing()
+        try:
+            with pytest.raises(TypeError) as refused:
+                aio.get_running_loop().create_task(coro, context="not a context")
+        finally:
+            coro.close()
+        await aio.sleep(0)  # the loop goes on
+        return str(refused.value)
+
+    assert aio.run(main()) == "a contextvars.Context was expected, got str"
+
+
+def test_a_future_is_initialised_only_once(aio: ModuleType) -> None:
+    if _before_315(aio):
+        pytest.skip("asyncio refuses a second __init__ from 3.15; tinyloop on every version")
+
+    async def main() -> str:
+        future = aio.get_running_loop().create_future()
+        with pytest.raises(RuntimeError) as refused:
+            future.__init__(loop=aio.get_running_loop())
+        return str(refused.value)
+
+    # asyncio's C future names its type in full: "_asyncio.Future object ..."
+    assert aio.run(main()).endswith("Future object is already initialized")

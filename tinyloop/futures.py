@@ -41,10 +41,13 @@ class Future(Generic[T]):
     _state = _PENDING
     _loop: EventLoop = None  # type: ignore[assignment]  # None only before __init__
     _asyncio_awaited_by: set[Future[Any]] | None = None  # the tasks awaiting it: graph.py
+    _source_traceback: list[Any] | None  # set by __init__, in debug mode only to a stack
 
     def __init__(self, *, loop: EventLoop | None = None) -> None:
         # Every attribute is set here, always in this order: then all futures share one
         # layout of their attribute dicts, which makes them smaller and quicker to create.
+        if self._loop is not None:  # 3.15's rule, kept on every version: initialised once
+            raise RuntimeError(f"{type(self).__name__} object is already initialized")
         self._loop = loop if loop is not None else get_event_loop()
         self._state = _PENDING
         self._result: T | None = None
@@ -65,11 +68,7 @@ class Future(Generic[T]):
     def __del__(self) -> None:
         if self._log_traceback:
             message = f"{type(self).__name__} exception was never retrieved"
-            context: dict[str, Any] = {
-                "message": message,
-                "exception": self._exception,
-                "future": self,
-            }
+            context: dict[str, Any] = dict(message=message, exception=self._exception, future=self)
             if self._source_traceback:
                 context["source_traceback"] = self._source_traceback
             self.get_loop().call_exception_handler(context)

@@ -256,7 +256,6 @@ class EventLoop(Instruments):
         self._closed = True
         self._ready.clear()
         self._scheduled.clear()
-        self._timer_cancelled_count = 0
         executor, self._default_executor = self._default_executor, None
         if executor is not None:
             executor.shutdown(wait=False)

@@ -138,14 +138,10 @@ class SelectorEventLoop(EventLoop):
             if key.fileobj == self._ssock.fileno():
                 self._read_from_self()  # the wake-up byte did its job
                 continue
-            reader, writer = key.data
+            reader, writer = key.data  # a cancelled one is skipped in phase 5, like any handle
             if mask & selectors.EVENT_READ and reader is not None:
-                self._add_ready(reader)
+                self._ready.append(reader)
             if mask & selectors.EVENT_WRITE and writer is not None:
-                self._add_ready(writer)
+                self._ready.append(writer)
 
     # --8<-- [end:process_events]
-
-    def _add_ready(self, handle: Handle) -> None:
-        if not handle.cancelled():
-            self._ready.append(handle)

@@ -55,6 +55,8 @@ class Task(Future[T]):
         context: contextvars.Context | None = None,
         eager_start: bool | None = None,
     ) -> None:
+        if context is not None and not isinstance(context, contextvars.Context):  # 3.15's check
+            raise TypeError(f"a contextvars.Context was expected, got {type(context).__name__}")
         super().__init__(loop=loop)
         if not iscoroutine(coro):
             raise TypeError(f"a coroutine was expected, got {coro!r}")
