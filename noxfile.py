@@ -26,9 +26,9 @@ nox.options.sessions = ["tests"]
 nox.options.default_venv_backend = "venv"
 INTERPRETERS = dict(find().values())  # {"3.12.1": "/path/to/python3.12"}
 # The least total pass % of tools/cpython_suite.py's table that cpython_suite accepts on each
-# version; the environment variable overrides it (`make test-cpython MIN_PASS=95`). Provisional:
-# 3.14 and 3.15 passed 95.6% and 95.1% when it was set.
-CPYTHON_SUITE_MIN_PASS = os.environ.get("CPYTHON_SUITE_MIN_PASS", "90")
+# version: issue 15 asks for 98. The environment variable overrides it (`make test-cpython
+# MIN_PASS=95`). On 2026-12-04 the five versions passed 98.3 to 98.5.
+CPYTHON_SUITE_MIN_PASS = os.environ.get("CPYTHON_SUITE_MIN_PASS", "98")
 
 
 @nox.session

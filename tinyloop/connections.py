@@ -556,12 +556,10 @@ def _check_tls_options(
     ssl: Any, server_hostname: str | None, handshake: float | None, shutdown: float | None
 ) -> None:
     """The TLS options mean something only with ``ssl``: asyncio refuses them without it."""
-    if server_hostname is not None and not ssl:
-        raise ValueError("server_hostname is only meaningful with ssl")
-    if handshake is not None and not ssl:
-        raise ValueError("ssl_handshake_timeout is only meaningful with ssl")
-    if shutdown is not None and not ssl:
-        raise ValueError("ssl_shutdown_timeout is only meaningful with ssl")
+    names = ("server_hostname", "ssl_handshake_timeout", "ssl_shutdown_timeout")
+    for name, value in zip(names, (server_hostname, handshake, shutdown), strict=True):
+        if value is not None and not ssl:
+            raise ValueError(f"{name} is only meaningful with ssl")
 
 
 def _check_unix_stream(sock: Sock) -> None:

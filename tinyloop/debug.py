@@ -64,13 +64,10 @@ def run_timed(loop: EventLoop, handle: Handle) -> None:
     finally:
         loop._current_handle = None
     if took >= loop.slow_callback_duration:
-        logger.warning("Executing %s took %.3f seconds", _format_handle(handle), took)
-
-
-def _format_handle(handle: Handle) -> str:
-    # A task's step or wake-up is a method of the task: the task says more than the method.
-    owner = getattr(handle._callback, "__self__", None)
-    return repr(owner) if isfuture(owner) else repr(handle)
+        # A task's step or wake-up is a method of the task: the task says more than the method.
+        owner = getattr(handle._callback, "__self__", None)
+        slow = owner if isfuture(owner) else handle
+        logger.warning("Executing %r took %.3f seconds", slow, took)
 
 
 def track_coroutine_origins(loop: EventLoop, enabled: bool) -> None:

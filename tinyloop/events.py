@@ -57,21 +57,19 @@ class DefaultEventLoopPolicy:
 
 
 AbstractEventLoopPolicy = DefaultEventLoopPolicy  # asyncio's abstract base, until 3.14
-_policy: Any = None
+_policy: Any = DefaultEventLoopPolicy()
 
 
 def get_event_loop_policy() -> Any:
     _warn_deprecated("get_event_loop_policy")
-    global _policy
-    if _policy is None:
-        _policy = DefaultEventLoopPolicy()
     return _policy
 
 
 def set_event_loop_policy(policy: Any) -> None:
+    """Make ``policy`` the policy; ``None`` puts a new default policy back, as asyncio does."""
     _warn_deprecated("set_event_loop_policy")
     global _policy
-    _policy = policy
+    _policy = DefaultEventLoopPolicy() if policy is None else policy
 
 
 def _warn_deprecated(name: str, stacklevel: int = 3) -> None:

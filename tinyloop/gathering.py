@@ -48,8 +48,7 @@ def gather(*aws: Awaitable[Any], return_exceptions: bool = False) -> Future[list
         outer.set_result([])
         return outer
 
-    children: list[Future[Any]] = []
-    by_arg: dict[Awaitable[Any], Future[Any]] = {}
+    by_arg: dict[Awaitable[Any], Future[Any]] = {}  # one child for each distinct argument
     loop: EventLoop | None = None  # the first child's; every other must share it
     for arg in aws:
         if arg not in by_arg:
@@ -58,8 +57,7 @@ def gather(*aws: Awaitable[Any], return_exceptions: bool = False) -> Future[list
             if child is not arg:
                 child._log_destroy_pending = False  # type: ignore[attr-defined]
             by_arg[arg] = child
-        children.append(by_arg[arg])
-    unique = list(dict.fromkeys(children))
+    children = [by_arg[arg] for arg in aws]
     gathering = _GatheringFuture(children, loop=children[0].get_loop())
     finished = 0
 
@@ -70,17 +68,13 @@ def gather(*aws: Awaitable[Any], return_exceptions: bool = False) -> Future[list
             if not child.cancelled():
                 child.exception()  # mark it retrieved: nobody else will look
             return
-        if not return_exceptions:
-            if child.cancelled():
-                gathering.set_exception(child._make_cancelled_error())
-                return
-            if child.exception() is not None:
-                gathering.set_exception(child.exception())  # type: ignore[arg-type]
-                return
-        if finished == len(unique):
+        if not return_exceptions and (error := _error(child)) is not None:
+            gathering.set_exception(error)
+            return
+        if finished == len(by_arg):  # each child once, however often it was passed
             _finish_gathering(gathering)
 
-    for child in unique:
+    for child in by_arg.values():
         if child.done():
             on_child_done(child)
         else:
@@ -91,12 +85,16 @@ def gather(*aws: Awaitable[Any], return_exceptions: bool = False) -> Future[list
 def _finish_gathering(gathering: _GatheringFuture) -> None:
     results: list[Any] = []
     for child in gathering._children:
-        if child.cancelled():
-            results.append(child._make_cancelled_error())
-        else:
-            error = child.exception()
-            results.append(child.result() if error is None else error)
+        error = _error(child)
+        results.append(child.result() if error is None else error)
     if gathering._cancel_requested:
         gathering.set_exception(CancelledError())
     else:
         gathering.set_result(results)
+
+
+def _error(child: Future[Any]) -> BaseException | None:
+    """How ``child`` failed, if it did: its exception, or a CancelledError if it was cancelled."""
+    if child.cancelled():
+        return child._make_cancelled_error()
+    return child.exception()

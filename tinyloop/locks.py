@@ -9,7 +9,7 @@ a time, so checking and updating state between two awaits is already atomic.
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TypeVar
 
@@ -51,9 +51,7 @@ class Event:
     def set(self) -> None:
         if not self._value:
             self._value = True
-            for fut in self._waiters:
-                if not fut.done():
-                    fut.set_result(True)
+            _wake_first(self._waiters, len(self._waiters), True)
 
     def clear(self) -> None:
         self._value = False
@@ -76,19 +74,17 @@ class Lock(_ContextManager):
         return self._locked
 
     async def acquire(self) -> bool:
-        # Free, and nobody queued ahead of us (cancelled waiters do not count): take it.
-        if not self._locked and all(w.cancelled() for w in self._waiters):
-            self._locked = True
-            return True
-        fut: Future[bool] = get_running_loop().create_future()
-        try:
-            await _wait_in_line(self._waiters, fut)
-        except CancelledError:
-            # We may have been handed the lock just before the cancellation: pass it on, or
-            # the next waiter would wait forever.
-            if not self._locked:
-                self._wake_up_first()
-            raise
+        # Taken, or someone queued ahead of us (cancelled waiters do not count): wait in line.
+        if self._locked or any(not w.cancelled() for w in self._waiters):
+            fut: Future[bool] = get_running_loop().create_future()
+            try:
+                await _wait_in_line(self._waiters, fut)
+            except CancelledError:
+                # We may have been handed the lock just before the cancellation: pass it on, or
+                # the next waiter would wait forever.
+                if not self._locked:
+                    self._wake_up_first()
+                raise
         self._locked = True
         return True
 
@@ -128,21 +124,13 @@ class Semaphore(_ContextManager):
             raise
         finally:
             # Places freed while we waited go to those queued behind us, in order.
-            while self._value > 0 and self._wake_up_next():
-                pass
+            self._value -= _wake_first(self._waiters, self._value, True)
         return True
 
     def release(self) -> None:
         self._value += 1
-        self._wake_up_next()
-
-    def _wake_up_next(self) -> bool:
-        for fut in self._waiters:
-            if not fut.done():
-                self._value -= 1
-                fut.set_result(True)
-                return True
-        return False
+        # A waiter woken takes its place now, so that no task arriving before it runs can.
+        self._value -= _wake_first(self._waiters, 1, True)
 
 
 class BoundedSemaphore(Semaphore):
@@ -186,7 +174,7 @@ class Condition(_ContextManager):
             return True
         except CancelledError:
             if fut.done() and not fut.cancelled():
-                self._notify(1)  # notified, then cancelled: the notification goes on
+                _wake_first(self._waiters, 1, False)  # notified, then cancelled: pass it on
             raise
         finally:
             await self._reacquire()
@@ -210,14 +198,10 @@ class Condition(_ContextManager):
     def notify(self, n: int = 1) -> None:
         if not self.locked():
             raise RuntimeError("cannot notify on un-acquired lock")
-        self._notify(n)
+        _wake_first(self._waiters, n, False)
 
     def notify_all(self) -> None:
         self.notify(len(self._waiters))
-
-    def _notify(self, n: int) -> None:
-        for fut in [w for w in self._waiters if not w.done()][:n]:
-            fut.set_result(False)
 
 
 class Barrier:
@@ -292,9 +276,22 @@ class Barrier:
 
 async def _wait_in_line(waiters: collections.deque[Future[T]], fut: Future[T]) -> None:
     """Queue ``fut`` behind the other waiters and wait for it; leave the queue however it ends.
-    (``streams.py``'s ``drain()`` waits in line this way too.)"""
+    (``streams.py``'s ``drain()`` and ``queues.py`` wait in line this way too.)"""
     waiters.append(fut)
     try:
         await fut
     finally:
         waiters.remove(fut)
+
+
+def _wake_first(waiters: Iterable[Future[T]], n: int, result: T) -> int:
+    """Give ``result`` to the first ``n`` waiters still waiting; return how many it woke. (A
+    waiter that is done already was woken, or cancelled, and leaves the line when it runs.)"""
+    woken = 0
+    for fut in waiters:
+        if woken == n:
+            break
+        if not fut.done():
+            fut.set_result(result)
+            woken += 1
+    return woken

@@ -14,7 +14,7 @@ from asyncio.queues import QueueEmpty, QueueFull
 from typing import Any, Generic, TypeVar
 
 from tinyloop.futures import Future
-from tinyloop.locks import Event
+from tinyloop.locks import Event, _wait_in_line, _wake_first
 from tinyloop.running import get_running_loop
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ class Queue(Generic[T]):
         self._put(item)
         self._unfinished_tasks += 1
         self._finished.clear()
-        _wake_up_next(self._getters)
+        _wake_first(self._getters, 1, None)
 
     async def get(self) -> T:
         while self.empty() and not self._is_shutdown:
@@ -91,7 +91,7 @@ class Queue(Generic[T]):
                 raise QueueShutDown
             raise QueueEmpty
         item = self._get()
-        _wake_up_next(self._putters)
+        _wake_first(self._putters, 1, None)
         return item
 
     def task_done(self) -> None:
@@ -103,8 +103,7 @@ class Queue(Generic[T]):
 
     async def join(self) -> None:
         """Wait until every item put has been marked done with ``task_done()``."""
-        if self._unfinished_tasks > 0:
-            await self._finished.wait()
+        await self._finished.wait()  # set exactly while no item is unfinished: then no wait
 
     if sys.version_info >= (3, 13):
 
@@ -116,30 +115,17 @@ class Queue(Generic[T]):
                 self._get()
                 self.task_done()
             for waiters in (self._getters, self._putters):
-                while waiters:
-                    _wake_up_next(waiters)
+                _wake_first(waiters, len(waiters), None)
 
     async def _wait_in(self, waiters: collections.deque[Future[None]], still_blocked: Any) -> None:
         waiter: Future[None] = get_running_loop().create_future()
-        waiters.append(waiter)
         try:
-            await waiter
+            await _wait_in_line(waiters, waiter)
         except BaseException:
-            waiter.cancel()
-            if waiter in waiters:
-                waiters.remove(waiter)
             # Woken and cancelled at once: the wake-up was meant for someone; pass it on.
-            if not still_blocked() and not waiter.cancelled():
-                _wake_up_next(waiters)
+            if waiter.done() and not waiter.cancelled() and not still_blocked():
+                _wake_first(waiters, 1, None)
             raise
-
-
-def _wake_up_next(waiters: collections.deque[Future[None]]) -> None:
-    while waiters:
-        waiter = waiters.popleft()
-        if not waiter.done():
-            waiter.set_result(None)
-            break
 
 
 class LifoQueue(Queue[T]):

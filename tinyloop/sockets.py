@@ -9,6 +9,7 @@ however the future ended (a result, an error, or the awaiting task cancelled).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
@@ -91,31 +92,28 @@ class SocketEventLoop(SelectorEventLoop):
         except (AttributeError, OSError, io.UnsupportedOperation) as exc:
             if not fallback:
                 raise SendfileNotAvailableError("not a regular file") from exc
-            return await self._sendfile_by_reading(sock, file, offset, count)
+            fileno = None  # nothing for os.sendfile to copy from: read the file and send that
+            file.seek(offset)
         sent = 0
         while count is None or sent < count:
             block = _SENDFILE_BLOCK if count is None else min(count - sent, _SENDFILE_BLOCK)
-            args = (sock.fileno(), fileno, offset + sent, block)
-            n = await self._sock_call(sock, selectors.EVENT_WRITE, os.sendfile, *args)
+            if fileno is None:
+                n = await self._read_and_send(sock, file, block)
+            else:
+                args = (sock.fileno(), fileno, offset + sent, block)
+                n = await self._sock_call(sock, selectors.EVENT_WRITE, os.sendfile, *args)
             if n == 0:
                 break  # the end of the file
             sent += n
-        file.seek(offset + sent)  # where a read would have left it, as asyncio does
+        file.seek(offset + sent)  # where a read would have left it (after a read: no move)
         return sent
 
-    async def _sendfile_by_reading(
-        self, sock: Sock, file: Any, offset: int, count: int | None
-    ) -> int:
-        file.seek(offset)
-        sent = 0
-        while count is None or sent < count:
-            block = _SENDFILE_BLOCK if count is None else min(count - sent, _SENDFILE_BLOCK)
-            data = await self.run_in_executor(None, file.read, block)  # a read may block
-            if not data:
-                break
+    async def _read_and_send(self, sock: Sock, file: Any, size: int) -> int:
+        """Read up to ``size`` bytes of ``file`` in a thread (a read may block), and send them."""
+        data = await self.run_in_executor(None, file.read, size)
+        if data:
             await self.sock_sendall(sock, data)
-            sent += len(data)
-        return sent
+        return len(data)
 
     async def sock_accept(self, sock: Sock) -> tuple[Sock, Any]:
         """Accept a connection: a new non-blocking socket, and the peer's address."""
@@ -124,13 +122,10 @@ class SocketEventLoop(SelectorEventLoop):
     async def sock_sendall(self, sock: Sock, data: Any) -> None:
         """Send all of ``data``, waiting whenever the kernel's send buffer is full."""
         view = memoryview(data).cast("B")
-        _check_non_blocking(sock)
-        # Most sends take everything at once: try, as asyncio's sock_sendall does, before any
-        # wait. What a full send buffer left over waits below until the socket is writable.
-        try:
-            sent = sock.send(view)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
+        # Most sends take everything at once, without a wait (_sock_call tries first, as
+        # asyncio's sock_sendall does). What a full send buffer left over waits until the
+        # socket is writable again.
+        sent = await self._sock_call(sock, selectors.EVENT_WRITE, sock.send, view)
         while sent < len(view):
             sent += await self._when_ready(sock, selectors.EVENT_WRITE, sock.send, view[sent:])
 
@@ -141,12 +136,10 @@ class SocketEventLoop(SelectorEventLoop):
             # connect() would look the name up itself, and block the loop while it does.
             options = {"family": sock.family, "type": sock.type, "proto": sock.proto}
             address = (await self.getaddrinfo(*address[:2], **options))[0][4]
-        try:
+        with contextlib.suppress(BlockingIOError, InterruptedError):
             sock.connect(address)
             return
-        except (BlockingIOError, InterruptedError):
-            pass
-        # The connection goes on in the background; the socket turns writable when it is done.
+        # Not at once: it goes on in the background, and the socket turns writable when done.
         await self._when_ready(sock, selectors.EVENT_WRITE, _connect_outcome, sock, address)
 
     async def _sock_call(self, sock: Sock, event: int, call: Callable[..., T], *args: Any) -> T:

@@ -42,7 +42,6 @@ class SSLProtocol:
         self._loop = loop
         self._app_protocol = app_protocol
         self._waiter = waiter  # create_connection's: done when the handshake is
-        self._call_connection_made = call_connection_made  # False for start_tls: it is made
         self._incoming, self._outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
         self._sslobj = sslcontext.wrap_bio(
             self._incoming, self._outgoing, server_side, server_hostname or None
@@ -50,7 +49,9 @@ class SSLProtocol:
         self._extra: dict[str, Any] = {"sslcontext": sslcontext}
         self._timeout = _HANDSHAKE_TIMEOUT if handshake_timeout is None else handshake_timeout
         self._state = "handshake"  # then "wrapped", then "closed"
-        self._app_connected = not call_connection_made  # connection_lost is owed to it
+        # The application's connection_made has run (start_tls's protocol is connected
+        # already), so its connection_lost is owed.
+        self._app_connected = not call_connection_made
         self._app_eof = False  # the application's eof_received has run
         self._backlog: list[bytes] = []  # written by the application before the handshake ended
         self._transport: Any = None  # the socket transport under us
@@ -96,17 +97,16 @@ class SSLProtocol:
     # -- the handshake ----------------------------------------------------------------------------
 
     def _do_handshake(self) -> None:
+        error: BaseException | None = None
         try:
             self._sslobj.do_handshake()
         except ssl.SSLWantReadError:
             self._flush()  # our part of the handshake so far; the peer's reply comes later
             return
         except (ssl.SSLError, ssl.CertificateError) as exc:
-            self._flush()  # the alert that tells the peer why
-            self._handshake_done(exc)
-            return
+            error = exc  # the flush sends the alert that tells the peer why
         self._flush()
-        self._handshake_done(None)
+        self._handshake_done(error)
 
     def _handshake_too_slow(self) -> None:
         if self._state == "handshake":
@@ -133,7 +133,7 @@ class SSLProtocol:
             compression=self._sslobj.compression(),
             ssl_object=self._sslobj,
         )
-        if self._call_connection_made:
+        if not self._app_connected:
             self._app_connected = True
             self._app_protocol.connection_made(self.app_transport)
         if waiter is not None and not waiter.done():

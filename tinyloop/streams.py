@@ -51,22 +51,24 @@ async def open_connection(
     host: Any = None, port: Any = None, *, limit: int = _LIMIT, **kwds: Any
 ) -> tuple[StreamReader, StreamWriter]:
     """Connect (``loop.create_connection``, which takes ``ssl=`` and the rest in ``kwds``)."""
-    loop = _connection_loop()
-    reader = StreamReader(limit)
-    protocol = StreamReaderProtocol(reader)
-    transport, _ = await loop.create_connection(lambda: protocol, host, port, **kwds)
-    return reader, StreamWriter(transport, protocol, reader, loop)
+    return await _open(_connection_loop().create_connection, limit, host, port, **kwds)
 
 
 async def open_unix_connection(
     path: Any = None, *, limit: int = _LIMIT, **kwds: Any
 ) -> tuple[StreamReader, StreamWriter]:
     """``open_connection`` for a Unix socket."""
-    loop = _connection_loop()
+    return await _open(_connection_loop().create_unix_connection, limit, path, **kwds)
+
+
+async def _open(
+    connect: Callable[..., Awaitable[tuple[Any, Any]]], limit: int, *address: Any, **kwds: Any
+) -> tuple[StreamReader, StreamWriter]:
+    """A reader and a writer on the connection that ``connect`` makes to ``address``."""
     reader = StreamReader(limit)
     protocol = StreamReaderProtocol(reader)
-    transport, _ = await loop.create_unix_connection(lambda: protocol, path, **kwds)
-    return reader, StreamWriter(transport, protocol, reader, loop)
+    transport, _ = await connect(lambda: protocol, *address, **kwds)
+    return reader, StreamWriter(transport, protocol, reader, protocol._loop)
 
 
 async def start_server(
@@ -212,9 +214,10 @@ class StreamReaderProtocol(FlowControlMixin):
         return self._closed
 
 
-def _set_outcome(future: Future[None], exc: BaseException | None) -> None:
-    """Wake whoever awaits ``future`` (if nobody cancelled it): with ``exc``, if not None."""
-    if future.done():
+def _set_outcome(future: Future[None] | None, exc: BaseException | None) -> None:
+    """Wake whoever awaits ``future`` (if any, and nobody cancelled it): with ``exc``, if not
+    None."""
+    if future is None or future.done():
         return
     if exc is None:
         future.set_result(None)
@@ -272,8 +275,7 @@ class StreamReader:
 
     def _wake_waiter(self, exc: BaseException | None = None) -> None:
         waiter, self._waiter = self._waiter, None
-        if waiter is not None:
-            _set_outcome(waiter, exc)
+        _set_outcome(waiter, exc)
 
     async def _wait_for_data(self, func_name: str) -> None:
         # Two readers at once could not know which of them the next bytes are for.
@@ -321,8 +323,7 @@ class StreamReader:
             raise self._exception
         while len(self._buffer) < n:
             if self._eof:
-                incomplete = self._take(len(self._buffer))
-                raise IncompleteReadError(incomplete, n)
+                raise IncompleteReadError(self._take(len(self._buffer)), n)
             await self._wait_for_data("readexactly")
         return self._take(n)
 

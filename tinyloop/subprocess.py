@@ -8,6 +8,7 @@ and its pipes' transports (``unix_events.py``); ``SubprocessStreamProtocol`` put
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from typing import Any
 
@@ -133,12 +134,11 @@ class Process:
     async def _feed_stdin(self, input: bytes | None) -> None:
         if self.stdin is None:
             return
-        try:
+        # The child may not read it all: communicate() does not mind, as asyncio's does not.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             if input is not None:
                 self.stdin.write(input)
             await self.stdin.drain()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the child did not read it all: communicate() does not mind, as asyncio
         self.stdin.close()
 
     async def _read_all(self, stream: StreamReader | None, fd: int) -> bytes | None:

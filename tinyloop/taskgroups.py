@@ -51,7 +51,9 @@ class TaskGroup:
         self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._exiting = True
-        if exc is not None and _is_base_error(exc) and self._base_error is None:
+        # SystemExit and KeyboardInterrupt end the program, not only the group: they go on
+        # up alone, as asyncio's _is_base_error decides.
+        if isinstance(exc, (SystemExit, KeyboardInterrupt)) and self._base_error is None:
             self._base_error = exc
         propagate_cancel = exc if et is CancelledError else None
         if self._parent_cancel_requested and self._parent_task.uncancel() == 0:
@@ -105,14 +107,10 @@ class TaskGroup:
         if task.cancelled() or (error := task.exception()) is None:
             return
         self._errors.append(error)
-        if _is_base_error(error) and self._base_error is None:
+        if isinstance(error, (SystemExit, KeyboardInterrupt)) and self._base_error is None:
             self._base_error = error
         if not self._aborting and not self._parent_cancel_requested:
             # Stop the siblings, and wake the block's task if it is still inside the block.
             self._abort()
             self._parent_cancel_requested = True
             self._parent_task.cancel()
-
-
-def _is_base_error(exc: BaseException) -> bool:
-    return isinstance(exc, (SystemExit, KeyboardInterrupt))

@@ -44,7 +44,7 @@ def wrap_future(
     def on_source_done(done: concurrent.futures.Future[T]) -> None:
         # Runs in the worker thread: only call_soon_threadsafe may touch the loop from here.
         if not loop.is_closed():
-            loop.call_soon_threadsafe(_copy_outcome, done, target)
+            loop.call_soon_threadsafe(copy_outcome, done, target)
 
     def on_target_done(done: Future[T]) -> None:
         if done.cancelled():
@@ -57,11 +57,6 @@ def wrap_future(
     if watch is not None:
         watch(source)
     return target
-
-
-def _copy_outcome(source: concurrent.futures.Future[T], target: Future[T]) -> None:
-    if not target.cancelled():
-        copy_outcome(source, target)
 
 
 def run_coroutine_threadsafe(
@@ -126,14 +121,7 @@ async def join_executor(loop: EventLoop, executor: Executor, timeout: float | No
 
     thread = threading.Thread(target=join)
     thread.start()
-    timer = None
-    if timeout is not None:
-        timer = loop.call_later(timeout, _set_result_if_pending, joined, False)
-    try:
-        finished = await joined
-    finally:
-        if timer is not None:
-            timer.cancel()  # the timeout must not outlive the wait
+    finished = await _await_within(joined, timeout, False)
     if finished:
         thread.join()  # it has only its return left to do
     else:
@@ -141,14 +129,29 @@ async def join_executor(loop: EventLoop, executor: Executor, timeout: float | No
         warnings.warn(message, RuntimeWarning, stacklevel=2)
 
 
-def _set_result_if_pending(future: Future[bool], result: bool) -> None:
+async def _await_within(future: Future[T], timeout: float | None, late_result: T) -> T:
+    """Await ``future``; if it is still pending after ``timeout`` seconds (None: no limit), it
+    gets ``late_result``. (``waiting.wait`` waits this way too.)"""
+    if timeout is None:
+        return await future
+    timer = future.get_loop().call_later(timeout, _set_result_if_pending, future, late_result)
+    try:
+        return await future
+    finally:
+        timer.cancel()  # the timeout must not outlive the wait
+
+
+def _set_result_if_pending(future: Future[T], result: T) -> None:
     if not future.done():
         future.set_result(result)
 
 
 def copy_outcome(source: Any, target: Future[T]) -> None:
     """Give ``target`` the outcome of the done future ``source`` (a loop future or a
-    ``concurrent.futures.Future``: same methods). CPython: ``futures._copy_future_state``."""
+    ``concurrent.futures.Future``: same methods), unless ``target`` was cancelled: whoever
+    awaited it has given up. CPython: ``futures._copy_future_state``."""
+    if target.cancelled():
+        return
     if source.cancelled():
         target.cancel()
     elif (error := source.exception()) is not None:

@@ -8,11 +8,10 @@ out, the ``async with`` block turns the CancelledError it caused, and only that 
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Awaitable, Coroutine
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from tinyloop.exceptions import CancelledError, TimeoutError
 from tinyloop.handles import Handle
@@ -22,37 +21,34 @@ from tinyloop.tasks import current_task, ensure_future
 T = TypeVar("T")
 
 
-class _State(enum.Enum):
-    CREATED = "created"
-    ENTERED = "active"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    EXITED = "finished"
+# asyncio's names, shown by repr: "active" inside the block; "expiring" once the timer has
+# cancelled the task, until __aexit__ makes it "expired"; "finished" if it left in time.
+_State = Literal["created", "active", "expiring", "expired", "finished"]
 
 
 class Timeout:
     """``async with Timeout(when):`` cancels the block at ``when`` (on the loop's clock)."""
 
     def __init__(self, when: float | None) -> None:
-        self._state = _State.CREATED
+        self._state: _State = "created"
         self._when = when
         self._handle: Handle | None = None
         self._task: Any = None
         self._cancelling = 0
 
     def __repr__(self) -> str:
-        when = f" when={self._when}" if self._state is _State.ENTERED else ""
-        return f"<Timeout [{self._state.value}]{when}>"
+        when = f" when={self._when}" if self._state == "active" else ""
+        return f"<Timeout [{self._state}]{when}>"
 
     def when(self) -> float | None:
         return self._when
 
     def expired(self) -> bool:
-        return self._state in (_State.EXPIRING, _State.EXPIRED)
+        return self._state in ("expiring", "expired")
 
     def reschedule(self, when: float | None) -> None:
-        if self._state is not _State.ENTERED:
-            raise RuntimeError(f"Cannot change state of {self._state.value} Timeout")
+        if self._state != "active":
+            raise RuntimeError(f"Cannot change state of {self._state} Timeout")
         self._when = when
         if self._handle is not None:
             self._handle.cancel()
@@ -65,12 +61,12 @@ class Timeout:
             self._handle = loop.call_at(when, self._on_timeout)
 
     async def __aenter__(self) -> Timeout:
-        if self._state is not _State.CREATED:
+        if self._state != "created":
             raise RuntimeError("Timeout has already been entered")
         self._task = current_task()
         if self._task is None:
             raise RuntimeError("Timeout should be used inside a task")
-        self._state = _State.ENTERED
+        self._state = "active"
         self._cancelling = self._task.cancelling()
         self.reschedule(self._when)
         return self
@@ -81,17 +77,17 @@ class Timeout:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
-        if self._state is _State.EXPIRING:
-            self._state = _State.EXPIRED
+        if self._state == "expiring":
+            self._state = "expired"
             # Ours only if no cancellation beyond the ones counted on entry remains.
             if self._task.uncancel() <= self._cancelling and et is CancelledError:
                 raise TimeoutError from exc
-        elif self._state is _State.ENTERED:
-            self._state = _State.EXITED
+        elif self._state == "active":
+            self._state = "finished"
 
     def _on_timeout(self) -> None:
         self._task.cancel()
-        self._state = _State.EXPIRING
+        self._state = "expiring"
         self._handle = None
 
 

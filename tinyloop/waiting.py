@@ -17,7 +17,7 @@ from tinyloop.futures import Future, isfuture
 from tinyloop.queues import Queue
 from tinyloop.running import get_running_loop
 from tinyloop.tasks import ensure_future
-from tinyloop.threads import copy_outcome
+from tinyloop.threads import _await_within, _set_result_if_pending, copy_outcome
 
 __all__ = ["ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION", "as_completed", "shield", "wait"]
 
@@ -41,9 +41,7 @@ async def wait(
         raise ValueError(f"Invalid return_when value: {return_when}")
     if any(iscoroutine(f) for f in futures):
         raise TypeError("Passing coroutines is forbidden, use tasks explicitly.")
-    loop = get_running_loop()
-    waiter: Future[None] = loop.create_future()
-    timer = loop.call_later(timeout, _release, waiter) if timeout is not None else None
+    waiter: Future[None] = get_running_loop().create_future()
     remaining = len(futures)
 
     def on_completion(f: Future[Any]) -> None:
@@ -52,24 +50,17 @@ async def wait(
         failed = not f.cancelled() and f.exception() is not None
         first_exception = return_when == FIRST_EXCEPTION and failed
         if remaining <= 0 or return_when == FIRST_COMPLETED or first_exception:
-            _release(waiter)
+            _set_result_if_pending(waiter, None)
 
     for f in futures:
         f.add_done_callback(on_completion)
     try:
-        await waiter
+        await _await_within(waiter, timeout, None)
     finally:
-        if timer is not None:
-            timer.cancel()
         for f in futures:
             f.remove_done_callback(on_completion)
     done = {f for f in futures if f.done()}
     return done, futures - done
-
-
-def _release(waiter: Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 def as_completed(
