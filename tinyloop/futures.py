@@ -46,7 +46,7 @@ class Future(Generic[T]):
     def __init__(self, *, loop: EventLoop | None = None) -> None:
         # Every attribute is set here, always in this order: then all futures share one
         # layout of their attribute dicts, which makes them smaller and quicker to create.
-        if self._loop is not None:  # 3.15's rule, kept on every version: initialised once
+        if self._loop is not None and sys.version_info >= (3, 15):  # 3.15: initialised once
             raise RuntimeError(f"{type(self).__name__} object is already initialized")
         self._loop = loop if loop is not None else get_event_loop()
         self._state = _PENDING
