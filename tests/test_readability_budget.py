@@ -14,10 +14,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "tinyloop"
 CORE = ["futures.py", "tasks.py", "handles.py", "loop.py", "selector_io.py", "runners.py"]
 CORE_BUDGET = 900
-# Issue 15 asks for 3,800 with transports, TLS, signals, subprocesses and datagrams in; written
-# plainly they take 4,322 (2026-12-04; per module in the note on the issue). Not met: lower this
-# as the package shrinks, never raise it.
-PACKAGE_BUDGET = 4350
+# Issue 15 asks for 3,800 with transports, TLS, signals, subprocesses, datagrams and debug mode
+# in; written plainly they take 4,336 (2026-12-04, second session; per module in the note on the
+# issue). Not met: lower this as the package shrinks, never raise it.
+PACKAGE_BUDGET = 4340
 
 
 def lines_of_code(source: str) -> int:
