@@ -180,9 +180,9 @@ def _slow() -> None:
     time.sleep(0.05)  # at least 0.05 s: far more than the 0.01 s the tests allow
 
 
-def test_debug_mode_logs_a_callback_slower_than_slow_callback_duration(
-    aio: ModuleType, asyncio_log: list[str]
-) -> None:
+def _run_a_slow_callback(aio: ModuleType, *, debug: bool) -> None:
+    """Run ``_slow`` as a callback, with a slow_callback_duration of 0.01 s."""
+
     async def main() -> None:
         loop = aio.get_running_loop()
         loop.slow_callback_duration = 0.01
@@ -191,7 +191,13 @@ def test_debug_mode_logs_a_callback_slower_than_slow_callback_duration(
         loop.call_soon(done.set_result, None)
         await done
 
-    aio.run(main(), debug=True)
+    aio.run(main(), debug=debug)
+
+
+def test_debug_mode_logs_a_callback_slower_than_slow_callback_duration(
+    aio: ModuleType, asyncio_log: list[str]
+) -> None:
+    _run_a_slow_callback(aio, debug=True)
     slow = [m for m in asyncio_log if m.startswith("Executing <Handle _slow() at ")]
     assert len(slow) == 1, asyncio_log
     assert f"{__file__}:" in slow[0]
@@ -217,15 +223,7 @@ def test_the_slow_callback_warning_names_the_task_of_a_slow_step(
 def test_without_debug_mode_a_slow_callback_is_not_logged(
     aio: ModuleType, asyncio_log: list[str]
 ) -> None:
-    async def main() -> None:
-        loop = aio.get_running_loop()
-        loop.slow_callback_duration = 0.01
-        done = loop.create_future()
-        loop.call_soon(_slow)
-        loop.call_soon(done.set_result, None)
-        await done
-
-    aio.run(main(), debug=False)
+    _run_a_slow_callback(aio, debug=False)
     assert not [m for m in asyncio_log if m.startswith("Executing ")]
 
 
