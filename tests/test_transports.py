@@ -424,6 +424,32 @@ def test_extra_info_names_the_socket_and_both_addresses(mode: Mode) -> None:
     assert mode.run(main()) == (True, True, "default")
 
 
+def test_the_socket_handed_out_refuses_to_be_made_blocking(mode: Mode) -> None:
+    # asyncio wraps a transport's socket (and a server's) in trsock.TransportSocket: a
+    # program may read it and set options, but not settimeout(), which would block the loop.
+    aio = mode.aio
+
+    async def main() -> list[bool]:
+        server = await aio.get_running_loop().create_server(aio.Protocol, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        transport, proto = await aio.get_running_loop().create_connection(
+            recording_protocol(aio), "127.0.0.1", port
+        )
+        handed_out = [server.sockets[0], transport.get_extra_info("socket")]
+        refused = []
+        for sock in handed_out:
+            with pytest.raises(ValueError, match="settimeout"):
+                sock.settimeout(1)
+            refused.append(isinstance(sock, asyncio.trsock.TransportSocket))
+        transport.close()
+        await proto.lost
+        server.close()
+        await server.wait_closed()
+        return refused
+
+    assert mode.run(main()) == [True, True]
+
+
 # -- connecting and serving ------------------------------------------------------------------
 
 
@@ -925,3 +951,67 @@ def test_an_unconnected_datagram_transport_closed_by_error_received_reports_each
         return len(errors)
 
     assert mode.run(main()) == 2
+
+
+def test_a_datagram_address_must_be_a_host_and_port_pair(mode: Mode) -> None:
+    aio = mode.aio
+
+    async def main() -> None:
+        await aio.get_running_loop().create_datagram_endpoint(
+            aio.DatagramProtocol, local_addr="127.0.0.1"
+        )
+
+    with pytest.raises(TypeError, match="2-tuple is expected"):
+        mode.run(main())
+
+
+def test_a_datagram_endpoint_on_a_socket_refuses_allow_broadcast(mode: Mode) -> None:
+    # Every option that would shape a new socket is refused beside sock=, allow_broadcast too.
+    aio = mode.aio
+
+    async def main() -> None:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            await aio.get_running_loop().create_datagram_endpoint(
+                aio.DatagramProtocol, sock=sock, allow_broadcast=True
+            )
+
+    with pytest.raises(ValueError, match="can not be used when sock is specified"):
+        mode.run(main())
+
+
+def test_a_unix_datagram_endpoint_replaces_a_stale_socket_file(mode: Mode, tmp_path: Path) -> None:
+    aio = mode.aio
+    path = os.fspath(tmp_path / "d")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as stale:
+        stale.bind(path)  # left behind, as by a program that crashed
+
+    async def main() -> str:
+        transport, _ = await aio.get_running_loop().create_datagram_endpoint(
+            aio.DatagramProtocol, path, family=socket.AF_UNIX
+        )
+        name = transport.get_extra_info("sockname")
+        transport.close()
+        return str(name)
+
+    assert mode.run(main()) == path
+
+
+def test_create_server_asks_getaddrinfo_for_every_interface(mode: Mode) -> None:
+    # Host "" (or None) means every interface: it goes to loop.getaddrinfo as None, which a
+    # program may replace; a lookup that finds nothing is an OSError.
+    aio = mode.aio
+
+    async def main() -> list[Any]:
+        loop = aio.get_running_loop()
+        asked: list[Any] = []
+
+        async def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> list[Any]:
+            asked.append(host)
+            return []
+
+        loop.getaddrinfo = getaddrinfo
+        with pytest.raises(OSError, match="getaddrinfo"):
+            await loop.create_server(aio.Protocol, "", 0)
+        return asked
+
+    assert mode.run(main()) == [None]

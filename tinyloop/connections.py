@@ -23,6 +23,7 @@ import socket
 import ssl
 import stat
 import weakref
+from asyncio.trsock import TransportSocket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -189,9 +190,11 @@ class ConnectionEventLoop(SocketEventLoop):
         ``getaddrinfo`` in a thread, because a lookup blocks."""
         options.setdefault("type", socket.SOCK_STREAM)
         numeric = {**options, "flags": options.get("flags", 0) | socket.AI_NUMERICHOST}
-        try:
-            infos = socket.getaddrinfo(host, port, **numeric)
-        except socket.gaierror:
+        infos = None
+        if host is not None:  # None, "every interface" (or loopback), is getaddrinfo's to say
+            with contextlib.suppress(socket.gaierror):
+                infos = socket.getaddrinfo(host, port, **numeric)
+        if infos is None:
             infos = await self.getaddrinfo(host, port, **options)
         if not infos:
             raise OSError("getaddrinfo() returned empty list")
@@ -208,7 +211,8 @@ class ConnectionEventLoop(SocketEventLoop):
         if sock is not None:
             if sock.type != socket.SOCK_DGRAM:
                 raise ValueError(f"A datagram socket was expected, got {sock!r}")
-            if local_addr or remote_addr or family or proto or flags or reuse_port:
+            modifiers = (local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast)
+            if any(modifiers):
                 raise ValueError(
                     "socket modifier keyword arguments can not be used when sock is specified."
                 )
@@ -228,6 +232,8 @@ class ConnectionEventLoop(SocketEventLoop):
                 raise ValueError("unexpected address family")
             candidates = [(family, proto, None, None)]
         elif family == getattr(socket, "AF_UNIX", None):  # paths, nothing to resolve
+            if local:
+                _remove_stale_socket(local)
             candidates = [(family, proto, local, remote)]
         else:
             candidates = await self._datagram_addresses(local, remote, family, proto, flags)
@@ -248,6 +254,8 @@ class ConnectionEventLoop(SocketEventLoop):
         for index, address in enumerate((local, remote)):
             if address is None:
                 continue
+            if not (isinstance(address, tuple) and len(address) == 2):
+                raise TypeError("2-tuple is expected")
             for family_, _, proto_, _, resolved in await self._resolve(*address[:2], **options):
                 found.setdefault((family_, proto_), [None, None])[index] = resolved
         pairs = [
@@ -434,8 +442,8 @@ class Server:
         return self._loop
 
     @property
-    def sockets(self) -> tuple[Sock, ...]:
-        return () if self._sockets is None else tuple(self._sockets)
+    def sockets(self) -> tuple[TransportSocket, ...]:
+        return () if self._sockets is None else tuple(map(TransportSocket, self._sockets))
 
     def is_serving(self) -> bool:
         return self._serving
@@ -622,16 +630,22 @@ def _set_reuse_port(sock: Sock) -> None:
         ) from None
 
 
+def _remove_stale_socket(path: Any) -> None:
+    """A socket file left by a server that did not clean up would make ``bind`` fail."""
+    if path[0] in (0, "\x00"):  # an abstract socket has no file
+        return
+    try:
+        if stat.S_ISSOCK(os.stat(path).st_mode):
+            os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        logger.error("Unable to check or remove stale UNIX socket %r: %r", path, err)
+
+
 def _bind_unix(path: Any) -> Sock:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    if path[0] not in (0, "\x00"):  # an abstract socket has no file
-        try:
-            if stat.S_ISSOCK(os.stat(path).st_mode):
-                os.remove(path)  # stale: left by a server that did not clean up
-        except FileNotFoundError:
-            pass
-        except OSError as err:
-            logger.error("Unable to check or remove stale UNIX socket %r: %r", path, err)
+    _remove_stale_socket(path)
     try:
         sock.bind(path)
     except OSError as exc:

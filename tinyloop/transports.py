@@ -4,7 +4,8 @@ CPython: ``Lib/asyncio/transports.py`` (the write-buffer limits of ``_FlowContro
 ``Lib/asyncio/selector_events.py`` (``_SelectorTransport`` and its subclasses). The abstract
 classes (``BaseTransport``, ``Transport``, ``DatagramTransport``…) are asyncio's own, an
 interface, as the exception classes are: so ``isinstance(t, asyncio.Transport)`` holds for a
-tinyloop transport, whichever module a program imported.
+tinyloop transport, whichever module a program imported. So is ``trsock.TransportSocket``, the
+guard around the socket that ``get_extra_info("socket")`` and ``Server.sockets`` hand out.
 
 A transport owns one socket. It registers a reader callback with the selector. When the selector
 wait (phase 3 of a turn) reports the socket readable, the callback joins the ready callbacks, and
@@ -33,6 +34,7 @@ from asyncio.transports import (
     Transport,
     WriteTransport,
 )
+from asyncio.trsock import TransportSocket  # the guard around a transport's socket
 from typing import Any
 
 from tinyloop.futures import Future
@@ -356,7 +358,7 @@ class SocketTransport(BufferedWrites, Transport):
         if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
             # Small writes go out at once instead of waiting for an ACK (Nagle): asyncio too.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        info = {**(extra or {}), "socket": sock, **_addresses(sock)}
+        info = {**(extra or {}), **_addresses(sock)}
         super().__init__(loop, sock, protocol, waiter, info, server)
 
     def _read_ready(self) -> None:
@@ -417,7 +419,7 @@ class DatagramSocketTransport(SelectorTransport, DatagramTransport):
         self._sock = sock
         sock.setblocking(False)  # a transport's calls must never block the loop
         self._address = address  # the peer's, if connected: sendto() may go nowhere else
-        super().__init__(loop, sock, protocol, waiter, {"socket": sock, **_addresses(sock)})
+        super().__init__(loop, sock, protocol, waiter, _addresses(sock))
 
     def get_write_buffer_size(self) -> int:
         return self._buffer_size
@@ -483,7 +485,9 @@ class DatagramSocketTransport(SelectorTransport, DatagramTransport):
 
 
 def _addresses(sock: socket.socket) -> dict[str, Any]:
-    extra: dict[str, Any] = {"sockname": sock.getsockname()}
+    # A program gets the socket wrapped, as asyncio hands it out: it may read and set options,
+    # but a setblocking(True) or settimeout() would break the transport, so the wrapper refuses.
+    extra: dict[str, Any] = {"socket": TransportSocket(sock), "sockname": sock.getsockname()}
     try:
         extra["peername"] = sock.getpeername()
     except OSError:
