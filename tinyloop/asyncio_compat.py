@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import asyncio.events
 import sys
+import warnings
 from collections.abc import Coroutine
 from typing import Any
 
@@ -44,6 +45,29 @@ class AsyncioEventLoop(UnixEventLoop, asyncio.AbstractEventLoop):  # type: ignor
             return super().create_task(coro, name=name, context=context, **kw)
         self._check_closed()
         return asyncio.Task(coro, loop=self, name=name, context=context, **kw)  # type: ignore[arg-type]
+
+    if sys.version_info < (3, 14):  # asyncio's child watchers, gone in 3.14
+
+        async def _start(self, *args: Any) -> tuple[Any, Any]:
+            # Until 3.14 asyncio's policy names who reaps the children, and asyncio's loop
+            # asks it before it starts one: so does this loop for asyncio.
+            if not self._asyncio_tasks:
+                return await super()._start(*args)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                watcher = asyncio.get_child_watcher()
+            with watcher:
+                if not watcher.is_active():
+                    raise RuntimeError(
+                        "asyncio.get_child_watcher() is not activated, "
+                        "subprocess support is not installed."
+                    )
+                self._child_watcher = watcher
+                return await super()._start(*args)
+
+        # asyncio's PidfdChildWatcher watches its pidfd through these private names.
+        _add_reader = UnixEventLoop.add_reader
+        _remove_reader = UnixEventLoop.remove_reader
 
     def run_forever(self) -> None:
         # Refuse before registering: a refused call must leave the running loop registered.

@@ -50,6 +50,10 @@ from tinyloop.transports import (
 class UnixEventLoop(ConnectionEventLoop):
     """The connection loop, with signals, pipes and subprocesses."""
 
+    # Who reaps the children: None, the loop itself (a pidfd, or a thread that waits). Loop
+    # mode on 3.11-3.13 puts asyncio's child watcher here, the one asyncio's policy names.
+    _child_watcher: Any = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._signal_handlers: dict[int, Handle] = {}
@@ -240,10 +244,9 @@ class WritePipeTransport(BufferedWrites, WriteTransport):
     def _send(self, data: Any) -> int:
         return os.write(self._file.fileno(), data)
 
-    def _end(self) -> None:
-        self.close()  # a pipe has no half-close: closing our end is the EOF
-
     def write_eof(self) -> None:
+        # A pipe has no half-close: closing our end is the EOF. (So _eof stays False, and
+        # BufferedWrites never needs an _end from a pipe.)
         self.close()
 
 
@@ -316,6 +319,9 @@ class ProcessTransport(SubprocessTransport):
             self._loop.call_soon(callback, *args)
 
     def _watch_exit(self, pid: int) -> None:
+        if self._loop._child_watcher is not None:
+            self._loop._child_watcher.add_child_handler(pid, self._reaped)
+            return
         try:
             pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):  # no pidfd here: a thread waits instead
@@ -329,7 +335,10 @@ class ProcessTransport(SubprocessTransport):
         self._exited(_reap(pid))
 
     def _wait_in_thread(self, pid: int) -> None:
-        returncode = _reap(pid)
+        self._reaped(pid, _reap(pid))
+
+    def _reaped(self, pid: int, returncode: int) -> None:
+        """The exit status, from any thread: our waiting thread's, or a child watcher's."""
         self._loop.call_soon_threadsafe(self._exited, returncode)
 
     def _exited(self, returncode: int) -> None:
