@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -79,3 +80,75 @@ def test_a_pipe_that_cannot_be_connected_ends_the_child_and_raises(aio: ModuleTy
         return str(refused.value)
 
     assert aio.run(main()) == "no pipe for you"
+
+
+# Until 3.14 asyncio's policy names a child watcher, and a loop for asyncio asks it. tinyloop's
+# loop in loop mode (loop_factory=) does as asyncio's own loop does.
+BEFORE_3_14 = pytest.mark.skipif(sys.version_info >= (3, 14), reason="no child watchers in 3.14")
+LOOPS_FOR_ASYNCIO = pytest.mark.parametrize("loop_factory", ["asyncio", "loop-mode"], indirect=True)
+
+
+@pytest.fixture
+def loop_factory(request: pytest.FixtureRequest) -> Any:
+    import asyncio
+
+    import tinyloop
+
+    return asyncio.new_event_loop if request.param == "asyncio" else tinyloop.new_event_loop
+
+
+def _run_with_child_watcher(watcher: Any, loop_factory: Any, main: Any) -> Any:
+    import asyncio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the watchers' API, from 3.12
+        asyncio.set_child_watcher(watcher)
+    try:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(main)
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            asyncio.set_child_watcher(None)
+
+
+@BEFORE_3_14
+@LOOPS_FOR_ASYNCIO
+def test_before_3_14_the_policys_child_watcher_reaps_the_child(loop_factory: Any) -> None:
+    import asyncio
+
+    watched: list[int] = []
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+ warns of each subclass
+
+        class Recording(asyncio.ThreadedChildWatcher):  # type: ignore[name-defined,misc]
+            def add_child_handler(self, pid: int, callback: Any, *args: Any) -> None:
+                watched.append(pid)
+                super().add_child_handler(pid, callback, *args)
+
+    async def main() -> tuple[int, int]:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "raise SystemExit(3)")
+        return proc.pid, await asyncio.wait_for(proc.wait(), BOUND)
+
+    pid, returncode = _run_with_child_watcher(Recording(), loop_factory, main())
+    assert (watched, returncode) == ([pid], 3)
+
+
+@BEFORE_3_14
+@LOOPS_FOR_ASYNCIO
+def test_before_3_14_an_inactive_child_watcher_refuses_to_start_a_child(loop_factory: Any) -> None:
+    import asyncio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+ warns of each subclass
+
+        class Inactive(asyncio.ThreadedChildWatcher):  # type: ignore[name-defined,misc]
+            def is_active(self) -> bool:
+                return False
+
+    async def main() -> None:
+        await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+
+    with pytest.raises(RuntimeError, match="get_child_watcher\\(\\) is not activated"):
+        _run_with_child_watcher(Inactive(), loop_factory, main())
