@@ -606,6 +606,33 @@ def test_serve_forever_closes_the_server_when_cancelled(mode: Mode) -> None:
     assert mode.run(main()) == (True, False)
 
 
+def test_cancelling_serve_forever_closes_a_client_that_hangs(mode: Mode) -> None:
+    # gh-123720: else wait_closed() inside serve_forever() waits for that client for ever.
+    aio = mode.aio
+    if mode.name == "asyncio" and sys.version_info < (3, 14):
+        pytest.skip("asyncio closes the clients when serve_forever is cancelled from 3.14")
+
+    async def main() -> bytes:
+        loop = aio.get_running_loop()
+        accepted = aio.Event()
+
+        class Accepting(aio.Protocol):  # type: ignore[name-defined,misc]
+            def connection_made(self, transport: Any) -> None:
+                accepted.set()
+
+        server = await loop.create_server(Accepting, "127.0.0.1", 0)
+        serving = aio.ensure_future(server.serve_forever())
+        client = socket.create_connection(server.sockets[0].getsockname())
+        with client:
+            client.setblocking(False)
+            await accepted.wait()  # the client hangs: it never sends, never closes
+            serving.cancel()
+            await aio.wait([serving])  # not `await serving`: the test's timeout must get through
+            return await loop.sock_recv(client, 10)  # the server's side closed: EOF
+
+    assert mode.run(main()) == b""
+
+
 def test_wait_closed_waits_for_the_servers_connections(mode: Mode) -> None:
     aio = mode.aio
     if mode.name == "asyncio" and sys.version_info < (3, 12, 1):

@@ -507,7 +507,8 @@ class Server:
         await waiter
 
     async def serve_forever(self) -> None:
-        """Serve until cancelled, then close the server (the connections go on)."""
+        """Serve until cancelled, then close the server and its connections: else a client that
+        hangs would keep ``wait_closed`` waiting (3.14's rule, gh-123720)."""
         if self._serving_forever is not None:
             raise RuntimeError(f"server {self!r} is already being awaited on serve_forever()")
         if self._sockets is None:
@@ -518,6 +519,7 @@ class Server:
             await self._serving_forever
         except CancelledError:
             self.close()
+            self.close_clients()
             await self.wait_closed()
             raise
         finally:
