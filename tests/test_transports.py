@@ -484,6 +484,26 @@ def test_create_connection_with_all_errors_raises_an_exception_group(mode: Mode)
     assert [type(e) for e in caught.value.exceptions] == [ConnectionRefusedError]
 
 
+def test_a_socket_no_transport_took_is_closed_when_the_protocol_factory_fails(mode: Mode) -> None:
+    # gh-153133 (3.14.10): create_connection(sock=) closes the socket if no transport took it.
+    aio = mode.aio
+    if mode.name == "asyncio" and sys.version_info < (3, 14):
+        pytest.skip("asyncio closes the socket here from 3.14")
+
+    def failing_factory() -> Any:
+        raise ZeroDivisionError
+
+    async def main() -> int:
+        listener = socket.create_server(("127.0.0.1", 0))
+        with listener:
+            sock = socket.create_connection(listener.getsockname())
+            with pytest.raises(ZeroDivisionError):
+                await aio.get_running_loop().create_connection(failing_factory, sock=sock)
+            return sock.fileno()
+
+    assert mode.run(main()) == -1  # closed
+
+
 def test_create_connection_refuses_host_and_sock_together(mode: Mode) -> None:
     aio = mode.aio
 

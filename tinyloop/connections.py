@@ -142,9 +142,13 @@ class ConnectionEventLoop(SocketEventLoop):
         once the waiter is done: the protocol's ``connection_made`` has run (with TLS, after the
         handshake). The client-side calls end here: ``create_connection``, its Unix and datagram
         twins, ``connect_accepted_socket``, and the pipes' ``connect_*_pipe`` (``unix_events``)."""
-        protocol = protocol_factory()
-        waiter: Future[None] = self.create_future()
-        transport = make_transport(self, file, protocol, waiter, *args)
+        try:
+            protocol = protocol_factory()
+            waiter: Future[None] = self.create_future()
+            transport = make_transport(self, file, protocol, waiter, *args)
+        except BaseException:
+            file.close()  # no transport took it, and it must not outlive the call (gh-153133)
+            raise
         try:
             await waiter
         except BaseException:
