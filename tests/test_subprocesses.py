@@ -5,9 +5,12 @@ Every wait is bounded, so that a loop that would hang fails the test instead.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import warnings
 from types import ModuleType
 from typing import Any
@@ -82,6 +85,21 @@ def test_a_pipe_that_cannot_be_connected_ends_the_child_and_raises(aio: ModuleTy
     assert aio.run(main()) == "no pipe for you"
 
 
+def test_a_signal_sent_just_after_the_exit_keeps_the_exit_status(aio: ModuleType) -> None:
+    # gh-87744: Popen.send_signal reaps an exited child (its poll()), and the loop's watcher
+    # then finds no child: the status would be lost (255).
+    if aio.__name__ == "asyncio" and sys.version_info < (3, 13):
+        pytest.skip("asyncio sends the signal with os.kill from 3.13")
+
+    async def main() -> int:
+        proc = await aio.create_subprocess_exec(sys.executable, "-c", "raise SystemExit(3)")
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped yet
+        proc.send_signal(signal.SIGUSR1)
+        return await aio.wait_for(proc.wait(), BOUND)
+
+    assert aio.run(main()) == 3
+
+
 # Until 3.14 asyncio's policy names a child watcher, and a loop for asyncio asks it. tinyloop's
 # loop in loop mode (loop_factory=) does as asyncio's own loop does.
 BEFORE_3_14 = pytest.mark.skipif(sys.version_info >= (3, 14), reason="no child watchers in 3.14")
@@ -103,10 +121,13 @@ def _run_with_child_watcher(watcher: Any, loop_factory: Any, main: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # the watchers' API, from 3.12
         asyncio.set_child_watcher(watcher)
+    before = set(threading.enumerate())
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             return runner.run(main)
     finally:
+        for thread in set(threading.enumerate()) - before:
+            thread.join(BOUND)  # the watcher's thread ends just after it has reported the exit
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             asyncio.set_child_watcher(None)

@@ -79,14 +79,12 @@ class UnixEventLoop(ConnectionEventLoop):
         try:
             # A Python-level handler that does nothing: the C handler's write to the wake-up fd
             # is what wakes the loop. No SA_RESTART-less interrupts of system calls, either.
-            signal.signal(sig, _do_nothing)
+            _set_handler(sig, _do_nothing)
             signal.siginterrupt(sig, False)
-        except OSError as exc:
+        except BaseException:
             del self._signal_handlers[sig]
             if not self._signal_handlers:
                 signal.set_wakeup_fd(-1)
-            if exc.errno == errno.EINVAL:
-                raise RuntimeError(f"sig {sig:d} cannot be caught") from None
             raise
 
     def remove_signal_handler(self, sig: int) -> bool:
@@ -94,13 +92,7 @@ class UnixEventLoop(ConnectionEventLoop):
         _check_signal(sig)
         if self._signal_handlers.pop(sig, None) is None:
             return False
-        default = signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
-        try:
-            signal.signal(sig, default)
-        except OSError as exc:
-            if exc.errno == errno.EINVAL:
-                raise RuntimeError(f"sig {sig:d} cannot be caught") from None
-            raise
+        _set_handler(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
         if not self._signal_handlers:
             try:
                 signal.set_wakeup_fd(-1)
@@ -181,6 +173,15 @@ def _check_signal(sig: Any) -> None:
         raise TypeError(f"sig must be an int, not {sig!r}")
     if sig not in signal.valid_signals():
         raise ValueError(f"invalid signal number {sig}")
+
+
+def _set_handler(sig: int, handler: Any) -> None:
+    try:
+        signal.signal(sig, handler)
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:  # SIGKILL, SIGSTOP: asyncio's words
+            raise RuntimeError(f"sig {sig:d} cannot be caught") from None
+        raise
 
 
 def _do_nothing(signum: int, frame: Any) -> None:
@@ -386,7 +387,10 @@ class ProcessTransport(SubprocessTransport):
     def send_signal(self, signal: int) -> None:
         if self._returncode is not None:
             raise ProcessLookupError
-        self._proc.send_signal(signal)
+        # Not Popen.send_signal: its poll() may reap the child first, and the exit status would
+        # be lost to whoever watches for the exit (gh-87744). A zombie ignores the signal.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._proc.pid, signal)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
