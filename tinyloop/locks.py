@@ -57,9 +57,8 @@ class Event:
         self._value = False
 
     async def wait(self) -> bool:
-        if self._value:
-            return True
-        await _wait_in_line(self._waiters, get_running_loop().create_future())
+        if not self._value:
+            await _wait_in_line(self._waiters, get_running_loop().create_future())
         return True
 
 

@@ -127,9 +127,8 @@ class FlowControlMixin(Protocol):
     async def _drain_helper(self) -> None:
         if self._connection_lost:
             raise ConnectionResetError("Connection lost")
-        if not self._paused:
-            return
-        await _wait_in_line(self._drain_waiters, self._loop.create_future())
+        if self._paused:
+            await _wait_in_line(self._drain_waiters, self._loop.create_future())
 
     def _get_close_waiter(self, stream: StreamWriter) -> Future[None]:
         raise NotImplementedError
@@ -215,8 +214,7 @@ class StreamReaderProtocol(FlowControlMixin):
 
 
 def _set_outcome(future: Future[None] | None, exc: BaseException | None) -> None:
-    """Wake whoever awaits ``future`` (if any, and nobody cancelled it): with ``exc``, if not
-    None."""
+    """Wake whoever awaits ``future`` (if any, and not cancelled): with ``exc``, if not None."""
     if future is None or future.done():
         return
     if exc is None:

@@ -39,7 +39,7 @@ class SubprocessStreamProtocol(FlowControlMixin):
         self.stdout: StreamReader | None = None
         self.stderr: StreamReader | None = None
         self._transport: Any = None
-        self._open_fds: set[int] = set()  # the output pipes not closed yet
+        self._readers: dict[int, StreamReader] = {}  # fd 1 and 2, until their pipe closes
         self._exited = False
         self._stdin_closed: Future[None] = self._loop.create_future()
 
@@ -53,13 +53,13 @@ class SubprocessStreamProtocol(FlowControlMixin):
             if (pipe := transport.get_pipe_transport(fd)) is not None:
                 reader = StreamReader(self._limit)
                 reader.set_transport(pipe)
-                setattr(self, "stdout" if fd == 1 else "stderr", reader)
-                self._open_fds.add(fd)
+                self._readers[fd] = reader
+        self.stdout, self.stderr = self._readers.get(1), self._readers.get(2)
         if (pipe := transport.get_pipe_transport(0)) is not None:
             self.stdin = StreamWriter(pipe, self, None, self._loop)
 
     def pipe_data_received(self, fd: int, data: bytes) -> None:
-        reader = self.stdout if fd == 1 else self.stderr if fd == 2 else None
+        reader = self._readers.get(fd)
         if reader is not None:
             reader.feed_data(data)
 
@@ -70,13 +70,12 @@ class SubprocessStreamProtocol(FlowControlMixin):
             self.connection_lost(exc)  # drain() on stdin raises from now on
             _set_outcome(self._stdin_closed, exc)
             return
-        reader = self.stdout if fd == 1 else self.stderr
+        reader = self._readers.pop(fd, None)
         if reader is not None:
             if exc is None:
                 reader.feed_eof()
             else:
                 reader.set_exception(exc)
-        self._open_fds.discard(fd)
         self._maybe_close_transport()
 
     def process_exited(self) -> None:
@@ -84,7 +83,7 @@ class SubprocessStreamProtocol(FlowControlMixin):
         self._maybe_close_transport()
 
     def _maybe_close_transport(self) -> None:
-        if not self._open_fds and self._exited and self._transport is not None:
+        if not self._readers and self._exited and self._transport is not None:
             self._transport.close()
             self._transport = None
 

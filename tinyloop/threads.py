@@ -103,9 +103,8 @@ def _cancel_task_if_cancelled(
 
 async def to_thread(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run ``func`` in the loop's default executor, in a copy of the caller's context."""
-    loop = get_running_loop()
     call = functools.partial(contextvars.copy_context().run, func, *args, **kwargs)
-    return await loop.run_in_executor(None, call)
+    return await get_running_loop().run_in_executor(None, call)
 
 
 async def join_executor(loop: EventLoop, executor: Executor, timeout: float | None) -> None:
