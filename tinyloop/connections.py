@@ -22,6 +22,7 @@ import os
 import socket
 import ssl
 import stat
+import sys
 import weakref
 from asyncio.trsock import TransportSocket
 from collections.abc import Callable, Iterator
@@ -40,6 +41,8 @@ Factory = Callable[[], Any]  # makes the protocol of one connection
 
 _ACCEPT_RETRY_DELAY = 1.0  # asyncio's pause before accepting again when out of file descriptors
 _OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+# asyncio's words for a sock= that is not SOCK_DGRAM; before 3.13 it said "UDP".
+_DATAGRAM_EXPECTED = "A datagram socket" if sys.version_info >= (3, 13) else "A UDP Socket"
 
 
 class ConnectionEventLoop(SocketEventLoop):
@@ -82,16 +85,19 @@ class ConnectionEventLoop(SocketEventLoop):
 
     async def _connect_to_any(self, infos: list[Any], local: Any, all_errors: bool) -> Sock:
         errors: list[OSError] = []
-        for family, type_, proto, _, address in infos:
-            try:
-                return await self._connect_one(family, type_, proto, address, local)
-            except OSError as exc:
-                errors.append(exc)
-        if all_errors:
-            raise ExceptionGroup("create_connection failed", errors)
-        if len({str(exc) for exc in errors}) == 1:
-            raise errors[0]  # the same error from every address: say it once
-        raise OSError(f"Multiple exceptions: {', '.join(str(exc) for exc in errors)}")
+        try:
+            for family, type_, proto, _, address in infos:
+                try:
+                    return await self._connect_one(family, type_, proto, address, local)
+                except OSError as exc:
+                    errors.append(exc)
+            if all_errors:
+                raise ExceptionGroup("create_connection failed", errors)
+            if len({str(exc) for exc in errors}) == 1:
+                raise errors[0]  # the same error from every address: say it once
+            raise OSError(f"Multiple exceptions: {', '.join(str(exc) for exc in errors)}")
+        finally:
+            errors.clear()  # each error's traceback holds this frame: no cycle through the list
 
     async def _connect_one(
         self, family: int, type_: int, proto: int, address: Any, local: list[Any] | None = None
@@ -214,7 +220,7 @@ class ConnectionEventLoop(SocketEventLoop):
         """A UDP endpoint bound to ``local_addr`` and/or connected to ``remote_addr``."""
         if sock is not None:
             if sock.type != socket.SOCK_DGRAM:
-                raise ValueError(f"A datagram socket was expected, got {sock!r}")
+                raise ValueError(f"{_DATAGRAM_EXPECTED} was expected, got {sock!r}")
             modifiers = (local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast)
             if any(modifiers):
                 raise ValueError(

@@ -174,6 +174,7 @@ class SocketEventLoop(SelectorEventLoop):
             raise
         except BaseException as exc:
             future.set_exception(exc)
+            del future  # exc's traceback holds this frame: no cycle exc -> frame -> future -> exc
         else:
             future.set_result(result)
 

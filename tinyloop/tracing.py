@@ -31,10 +31,8 @@ class Tracer:
         self._clock = clock
         self._start: float | None = None
         self._stream = stream
-        self._wait_began: tuple[float, float | None] = (
-            0.0,
-            None,
-        )  # when the last select began, and its timeout
+        # When the last select began, and its timeout.
+        self._wait_began: tuple[float, float | None] = (0.0, None)
         self.events: list[TraceEvent] = []
 
     def _record(self, kind: str, subject: str, detail: str, *, quiet: bool = False) -> None:
