@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -356,3 +357,114 @@ def test_task_group_refuses_new_tasks_once_finished(aio: ModuleType) -> None:
 
     with pytest.raises(RuntimeError, match="is finished"):
         aio.run(main())
+
+
+async def _fail_when(event: Any) -> None:
+    await event.wait()
+    raise ValueError("boom")
+
+
+def test_task_group_takes_back_the_cancellation_it_asked_for_while_waiting(
+    aio: ModuleType,
+) -> None:
+    # A task fails while the block's task waits in __aexit__: the group cancels that task, and
+    # from 3.13 takes the cancellation back afterwards; 3.11 and 3.12 leave it counted.
+    async def main() -> int:
+        failing = aio.Event()
+        try:
+            async with aio.TaskGroup() as group:
+                group.create_task(_fail_when(failing))
+                aio.get_running_loop().call_soon(failing.set)
+        except* ValueError:
+            pass
+        return int(aio.current_task().cancelling())
+
+    assert aio.run(main()) == (0 if sys.version_info >= (3, 13) else 1)
+
+
+def test_task_group_errors_go_up_with_an_outside_cancellation_still_owed(
+    aio: ModuleType,
+) -> None:
+    # A task fails, then the block's task is cancelled from outside while the group waits.
+    async def block(failing: Any) -> None:
+        async with aio.TaskGroup() as group:
+            group.create_task(_fail_when(failing))
+            group.create_task(aio.sleep(10))
+
+    async def main() -> tuple[str, int]:
+        failing = aio.Event()
+        task = aio.create_task(block(failing))
+        await aio.sleep(0)
+        failing.set()
+        await aio.sleep(0)
+        task.cancel()
+        try:
+            await task
+        except BaseException as exc:
+            return type(exc).__name__, task.cancelling()
+        return "nothing", task.cancelling()
+
+    assert aio.run(main()) == ("ExceptionGroup", 1 if sys.version_info >= (3, 13) else 2)
+
+
+needs_task_group_cancel = pytest.mark.skipif(
+    sys.version_info < (3, 15), reason="TaskGroup.cancel() is new in 3.15"
+)
+
+
+@needs_task_group_cancel
+def test_task_group_cancel_ends_the_block_without_cancelled_error(aio: ModuleType) -> None:
+    async def main() -> tuple[bool, bool, int]:
+        reached_the_end = False
+        async with aio.TaskGroup() as group:
+            child = group.create_task(aio.sleep(10))
+            group.cancel()
+            await aio.sleep(1)
+            reached_the_end = True
+        return reached_the_end, child.cancelled(), aio.current_task().cancelling()
+
+    assert aio.run(main()) == (False, True, 0)
+
+
+@needs_task_group_cancel
+def test_task_group_cancelled_before_entry_is_cancelled_on_entry(aio: ModuleType) -> None:
+    async def main() -> tuple[bool, int]:
+        group = aio.TaskGroup()
+        group.cancel()
+        reached_the_end = False
+        async with group:
+            await aio.sleep(1)
+            reached_the_end = True
+        return reached_the_end, aio.current_task().cancelling()
+
+    assert aio.run(main()) == (False, 0)
+
+
+@needs_task_group_cancel
+def test_task_group_cancelled_by_its_task_while_exiting_stops_the_rest(aio: ModuleType) -> None:
+    async def main() -> tuple[bool, int]:
+        async with aio.TaskGroup() as group:
+            sleeper = group.create_task(aio.sleep(10))
+            group.create_task(aio.sleep(0)).add_done_callback(lambda _: group.cancel())
+        group.cancel()  # after the group has ended: nothing happens
+        return sleeper.cancelled(), aio.current_task().cancelling()
+
+    assert aio.run(main()) == (True, 0)
+
+
+def test_an_async_generator_closed_inside_a_task_group(aio: ModuleType) -> None:
+    # aclose() throws GeneratorExit into the block; from 3.15 the group lets it out alone.
+    async def numbers() -> Any:
+        async with aio.TaskGroup():
+            yield 1
+
+    async def main() -> str:
+        generator = numbers()
+        await generator.__anext__()
+        try:
+            await generator.aclose()
+        except BaseException as exc:
+            return type(exc).__name__
+        return "closed"
+
+    assert aio.run(main()) == ("closed" if sys.version_info >= (3, 15) else "BaseExceptionGroup")
