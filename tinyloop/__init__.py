@@ -46,14 +46,7 @@ from tinyloop.selector_io import SelectorEventLoop
 from tinyloop.streams import *
 from tinyloop.subprocess import create_subprocess_exec, create_subprocess_shell
 from tinyloop.taskgroups import TaskGroup
-from tinyloop.tasks import (
-    Task,
-    all_tasks,
-    create_task,
-    current_task,
-    ensure_future,
-    sleep,
-)
+from tinyloop.tasks import Task, all_tasks, create_task, current_task, ensure_future, sleep
 from tinyloop.threads import run_coroutine_threadsafe, to_thread, wrap_future
 from tinyloop.timeouts import Timeout, timeout, timeout_at, wait_for
 from tinyloop.transports import *

@@ -26,10 +26,4 @@ from asyncio.protocols import (
     SubprocessProtocol,
 )
 
-__all__ = [
-    "BaseProtocol",
-    "BufferedProtocol",
-    "DatagramProtocol",
-    "Protocol",
-    "SubprocessProtocol",
-]
+__all__ = ["BaseProtocol", "BufferedProtocol", "DatagramProtocol", "Protocol", "SubprocessProtocol"]
