@@ -24,7 +24,7 @@ CORE_BUDGET = 900
 # cancel()), 37 lines, which real programs on 3.13+ depend on. The note gives the disagreement:
 # tinyloop is about half of asyncio's Unix code (7,803 lines on 3.13), and 3,800 would mean
 # dropping contract CPython's suite checks.
-PACKAGE_BUDGET = 4394
+PACKAGE_BUDGET = 4393
 
 
 def lines_of_code(source: str) -> int:

@@ -61,11 +61,9 @@ class SelectorEventLoop(EventLoop):
             self._csock.send(b"\0")
 
     def _read_from_self(self) -> None:
-        try:
+        with contextlib.suppress(BlockingIOError, InterruptedError):  # emptied: nothing to read
             while self._ssock.recv(4096):
                 pass
-        except (BlockingIOError, InterruptedError):
-            pass
 
     # -- readers and writers -----------------------------------------------------------------
 

@@ -37,6 +37,7 @@ _task_names = itertools.count(1)
 # copying the set (``set.copy``) are each one call into C, which no other thread can interrupt,
 # whereas iterating a WeakSet runs Python code between items, while another thread may add one.
 _all_tasks: set[weakref.ref[Task[Any]]] = set()
+_forget = _all_tasks.discard  # the callback of every reference: one bound method, not one each
 _current_tasks: dict[EventLoop, Task[Any]] = {}
 _OTHER_LOOP = "The future belongs to a different loop than the one specified as the loop argument"
 
@@ -73,7 +74,7 @@ class Task(Future[T]):
         for observe in self._observers.get("task_spawned", ()):
             observe(self)
         if eager_start and self._loop.is_running():  # 3.12+: the first step now, in our step
-            _all_tasks.add(weakref.ref(self, _all_tasks.discard))
+            _all_tasks.add(weakref.ref(self, _forget))
             outer = _current_tasks.pop(self._loop, None)  # the task creating this one
             self._context.run(self.__step)
             if outer is not None:
@@ -81,7 +82,7 @@ class Task(Future[T]):
         else:  # the first step is an ordinary callback: creating a task runs none of its code
             self._loop.call_soon(self.__step, context=self._context)
             # Only now: if call_soon failed, the task never existed for all_tasks().
-            _all_tasks.add(weakref.ref(self, _all_tasks.discard))
+            _all_tasks.add(weakref.ref(self, _forget))
 
     def __repr__(self) -> str:
         return base_tasks._task_repr(self)
